@@ -1,0 +1,6 @@
+//! UpCloud block-storage client.
+//!
+//! The core (`model`, `request`, `response`, `validate`, `upload`) is sans-IO:
+//! it builds requests and parses responses as pure functions, so it runs and
+//! is tested natively. Only `transport` calls `fetch`, and only `js` speaks to
+//! JavaScript; both exist in the wasm build alone.
