@@ -4,3 +4,5 @@
 //! it builds requests and parses responses as pure functions, so it runs and
 //! is tested natively. Only `transport` calls `fetch`, and only `js` speaks to
 //! JavaScript; both exist in the wasm build alone.
+
+pub mod upload;
