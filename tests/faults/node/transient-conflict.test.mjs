@@ -1,0 +1,110 @@
+// A 409 STORAGE_STATE_ILLEGAL from a storage that is briefly busy: reported
+// as is by default, waited out and retried once only when the caller opts in.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import {
+  createTestStorage, journal, rejectsWith, startFaultMock, tokenManager,
+} from '../lib/harness.mjs';
+
+let mock;
+let manager;
+
+before(async () => {
+  mock = await startFaultMock();
+  manager = tokenManager(mock);
+});
+
+after(async () => {
+  await mock?.stop();
+});
+
+async function conflictOnce(method, path) {
+  await mock.faults({
+    method,
+    path_prefix: path,
+    count: 1,
+    status: 409,
+    error_code: 'STORAGE_STATE_ILLEGAL',
+    error_message: 'The operation is not allowed while the storage is in state maintenance.',
+  });
+}
+
+test('delete answered 409 rejects by default', async () => {
+  const storage = await createTestStorage(manager, 'delete refused once');
+  const path = `/1.3/storage/${storage.uuid}`;
+  await conflictOnce('DELETE', path);
+  await mock.clearRequests();
+
+  await rejectsWith(manager.deleteStorage(storage.uuid), { code: 'STORAGE_STATE_ILLEGAL', status: 409 });
+
+  const deletes = await journal(mock, { method: 'DELETE', path });
+  assert.equal(deletes.length, 1, 'a 409 is not retried without the opt-in');
+  const still = await manager.getStorage(storage.uuid);
+  assert.equal(still.uuid, storage.uuid);
+  await mock.clearFaults();
+});
+
+test('delete with waitUntilOnline retries after 409', async () => {
+  const storage = await createTestStorage(manager, 'delete retried after 409');
+  const path = `/1.3/storage/${storage.uuid}`;
+  await conflictOnce('DELETE', path);
+  await mock.clearRequests();
+
+  await manager.deleteStorage(storage.uuid, { waitUntilOnline: true });
+
+  const deletes = await journal(mock, { method: 'DELETE', path });
+  assert.deepEqual(deletes.map((entry) => entry.status), [409, 204]);
+  await rejectsWith(manager.getStorage(storage.uuid), { code: 'STORAGE_NOT_FOUND', status: 404 });
+});
+
+test('delete during maintenance waits when asked', async () => {
+  const storage = await createTestStorage(manager, 'delete while in maintenance');
+  await mock.setState(storage.uuid, { state: 'maintenance', seconds: 0.8 });
+
+  await rejectsWith(manager.deleteStorage(storage.uuid), { code: 'STORAGE_STATE_ILLEGAL', status: 409 });
+  await manager.deleteStorage(storage.uuid, { waitUntilOnline: true });
+
+  await rejectsWith(manager.getStorage(storage.uuid), { code: 'STORAGE_NOT_FOUND', status: 404 });
+});
+
+test('modify with waitUntilOnline retries after 409', async () => {
+  const storage = await createTestStorage(manager, 'modify retried after 409');
+  const path = `/1.3/storage/${storage.uuid}`;
+  await conflictOnce('PUT', path);
+  await mock.clearRequests();
+
+  await rejectsWith(manager.modifyStorage(storage.uuid, { title: 'refused' }), {
+    code: 'STORAGE_STATE_ILLEGAL', status: 409,
+  });
+  await conflictOnce('PUT', path);
+  const modified = await manager.modifyStorage(
+    storage.uuid, { title: 'renamed after 409' }, { waitUntilOnline: true },
+  );
+
+  assert.equal(modified.title, 'renamed after 409');
+  const puts = await journal(mock, { method: 'PUT', path });
+  assert.deepEqual(puts.map((entry) => entry.status), [409, 409, 202]);
+});
+
+test('second 409 after waiting is reported', async () => {
+  const storage = await createTestStorage(manager, 'delete refused twice');
+  const path = `/1.3/storage/${storage.uuid}`;
+  await mock.faults({
+    method: 'DELETE',
+    path_prefix: path,
+    count: 5,
+    status: 409,
+    error_code: 'STORAGE_STATE_ILLEGAL',
+    error_message: 'Still busy.',
+  });
+  await mock.clearRequests();
+
+  await rejectsWith(manager.deleteStorage(storage.uuid, { waitUntilOnline: true }), {
+    code: 'STORAGE_STATE_ILLEGAL', status: 409,
+  });
+
+  const deletes = await journal(mock, { method: 'DELETE', path });
+  assert.equal(deletes.length, 2, 'the opt-in retries exactly once');
+  await mock.clearFaults();
+});

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs the fault regression suite against the built package and the mock.
+# It builds nothing: `make mock pkg` must have run first. The package is
+# packed and installed into tests/out/faults/app the way users install it,
+# and every test file starts (and stops) its own mock on a loopback port.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+
+mock_bin=${UPCLOUD_MOCK_BIN:-$root/target/release/upcloud-mock}
+if [ ! -x "$mock_bin" ]; then
+  echo "faults: $mock_bin is missing; run 'make mock' first" >&2
+  exit 1
+fi
+if [ ! -f pkg/dist/upcloud_storage_bg.wasm ]; then
+  echo "faults: pkg/dist is missing; run 'make pkg' first" >&2
+  exit 1
+fi
+export UPCLOUD_MOCK_BIN=$mock_bin
+
+out=$root/tests/out/faults
+app=$out/app
+rm -rf "$app" "$out"/upcloud-storage-*.tgz
+mkdir -p "$app"
+tarball=$(npm pack ./pkg --pack-destination "$out" --silent | tail -n 1)
+printf '{ "name": "faults-app", "private": true, "type": "module" }\n' > "$app/package.json"
+(cd "$app" && npm install --no-audit --no-fund --silent "$out/$tarball")
+# Tests import the package through this file, so `upcloud-storage` resolves
+# through the installed package's `exports` as in a user's project.
+printf "export * from 'upcloud-storage';\n" > "$app/entry.mjs"
+export FAULTS_APP_DIR=$app
+
+# The runner gets its own process group so the trap can stop it together
+# with every mock, browser and workerd it started, should a test hang.
+runner=
+stop_runner() {
+  if [ -n "$runner" ] && kill -0 "$runner" 2>/dev/null; then
+    kill -- "-$runner" 2>/dev/null || true
+  fi
+}
+trap stop_runner EXIT INT TERM
+
+tests=(tests/faults/node/*.test.mjs)
+setsid node --test --test-concurrency=1 --test-timeout=120000 "${tests[@]}" &
+runner=$!
+status=0
+wait "$runner" || status=$?
+runner=
+exit "$status"
