@@ -1,0 +1,99 @@
+// The "Running operations" list: one entry per clone, backup, restore,
+// template or import, each with a progress bar, figures and an optional
+// cancel button. Entries stay after they end until dismissed, so the
+// outcome can still be read.
+
+const section = document.getElementById('activity-section');
+const list = document.getElementById('activity');
+
+/**
+ * Adds an entry and returns its handle. `cancelLabel` and `onCancel` add a
+ * cancel button; `onCancel` may return a promise, during which the button is busy.
+ */
+export function addActivity({ title, cancelLabel, onCancel }) {
+  const item = document.createElement('li');
+  const head = document.createElement('div');
+  const heading = document.createElement('strong');
+  const bar = document.createElement('progress');
+  const figures = document.createElement('p');
+  const barId = `activity-${crypto.randomUUID()}`;
+
+  head.className = 'activity-head';
+  heading.textContent = title;
+  heading.id = `${barId}-title`;
+  bar.id = barId;
+  bar.setAttribute('aria-labelledby', heading.id);
+  bar.setAttribute('aria-describedby', `${barId}-figures`);
+  figures.id = `${barId}-figures`;
+  figures.className = 'activity-figures';
+  head.append(heading);
+
+  let cancelButton = null;
+  if (onCancel) {
+    cancelButton = document.createElement('button');
+    cancelButton.type = 'button';
+    cancelButton.textContent = cancelLabel ?? 'Cancel';
+    cancelButton.setAttribute('aria-describedby', heading.id);
+    cancelButton.addEventListener('click', async () => {
+      cancelButton.disabled = true;
+      cancelButton.setAttribute('aria-busy', 'true');
+      try {
+        await onCancel();
+      } finally {
+        cancelButton.setAttribute('aria-busy', 'false');
+      }
+    });
+    head.append(cancelButton);
+  }
+
+  item.append(head, bar, figures);
+  list.prepend(item);
+  section.hidden = false;
+
+  return {
+    /** Sets the bar (`value` of `max`; no `max` shows an indeterminate bar) and the figures text. */
+    update({ value, max, text }) {
+      if (Number.isFinite(max) && max > 0) {
+        bar.max = max;
+        bar.value = Math.min(value, max);
+      } else {
+        bar.removeAttribute('value');
+      }
+      figures.textContent = text;
+    },
+
+    /** Marks the entry ended (`done`, `failed` or `cancelled`) and swaps cancel for dismiss. */
+    finish(outcome, text) {
+      item.dataset.outcome = outcome;
+      figures.textContent = text;
+      if (outcome === 'done') {
+        bar.max = 1;
+        bar.value = 1;
+      } else {
+        bar.hidden = true;
+      }
+      cancelButton?.remove();
+      const dismiss = document.createElement('button');
+      dismiss.type = 'button';
+      dismiss.textContent = 'Dismiss';
+      dismiss.setAttribute('aria-describedby', heading.id);
+      dismiss.addEventListener('click', () => {
+        const next = item.nextElementSibling ?? item.previousElementSibling;
+        item.remove();
+        section.hidden = list.children.length === 0;
+        (next?.querySelector('button') ?? document.getElementById('storages-title')).focus();
+      });
+      head.append(dismiss);
+    },
+
+    get ended() {
+      return item.dataset.outcome !== undefined;
+    },
+  };
+}
+
+/** Removes every entry, e.g. on sign-out. */
+export function clearActivities() {
+  list.replaceChildren();
+  section.hidden = true;
+}
