@@ -1,0 +1,405 @@
+// Drives the demo control panel in Chromium against upcloud-mock (started
+// by run.sh with demo data): sign in, create, edit, filter, clone and cancel
+// a clone, back up, restore, templatize, import from a URL and from a file,
+// delete, errors, token sign-in and a phone-sized screen. Every screenshot is
+// checked for the password and token.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import {
+  launchPanel, makeDiskImage, mockControls, screenshotWithoutSecrets, serveFile, sha256,
+} from './support.mjs';
+
+const baseUrl = requireEnv('E2E_URL');
+const out = requireEnv('E2E_OUT');
+const username = requireEnv('E2E_USERNAME');
+const password = requireEnv('E2E_PASSWORD');
+const token = requireEnv('E2E_TOKEN');
+const secrets = {
+  password,
+  token,
+  'Basic credentials': Buffer.from(`${username}:${password}`).toString('base64'),
+};
+// Long enough for any mock operation at the run's --op-seconds, short
+// enough that a hung step fails the run instead of stalling it.
+const OPERATION_MS = 60_000;
+const mock = mockControls(baseUrl);
+
+let browser;
+let page;
+let image;
+let smallImage;
+let imageServer;
+
+before(async () => {
+  image = { path: join(out, 'disk.img') };
+  image.sha256 = makeDiskImage(image.path, 8);
+  smallImage = { path: join(out, 'small.img') };
+  smallImage.sha256 = makeDiskImage(smallImage.path, 2);
+  execFileSync('gzip', ['-k', '-f', '-n', smallImage.path]);
+  imageServer = await serveFile(smallImage.path, 'small.img');
+  browser = await launchPanel({ width: 1280, height: 900 });
+  page = browser.page;
+  page.setDefaultTimeout(15_000);
+});
+
+after(async () => {
+  await browser?.close();
+  await imageServer?.close();
+});
+
+const shoot = (name) => screenshotWithoutSecrets(browser, out, name, secrets);
+
+test('demo control panel end to end', async (t) => {
+  await t.test('sign-in with username and password', async () => {
+    await page.goto(`${baseUrl}/`);
+    const baseField = page.getByLabel('API base URL');
+    assert.equal(await baseField.inputValue(), `${baseUrl}/1.3`);
+    await page.getByLabel('Username', { exact: true }).fill(username);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await shoot('sign-in-filled');
+
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#storage-rows tr').first().waitFor();
+    assert.equal(await page.getByLabel('Password', { exact: true }).inputValue(), '', 'password field cleared');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'storages-title');
+    assert.ok(await page.locator('#storage-rows tr').count() > 0, 'demo data listed');
+    await shoot('signed-in');
+  });
+
+  await t.test('wrong password shows the API code', async () => {
+    const probe = await launchPanel({ width: 1024, height: 700 });
+    try {
+      await probe.page.goto(`${baseUrl}/`);
+      await probe.page.getByLabel('Username', { exact: true }).fill(username);
+      await probe.page.getByLabel('Password', { exact: true }).fill(`${password}-wrong`);
+      await probe.page.getByRole('button', { name: 'Sign in' }).click();
+      const alert = probe.page.getByRole('alert').filter({ hasText: 'AUTHENTICATION_FAILED' });
+      await alert.waitFor();
+      assert.match(await alert.innerText(), /Could not sign in: .*\(AUTHENTICATION_FAILED, HTTP 401\)/);
+      assert.equal(await probe.page.getByLabel('Password', { exact: true }).inputValue(), '');
+      await screenshotWithoutSecrets(probe, out, 'sign-in-failed', secrets);
+    } finally {
+      await probe.close();
+    }
+  });
+
+  await t.test('create with encryption, backup rule and labels', async () => {
+    await mock.clearRequests();
+    await page.getByRole('button', { name: 'Create storage' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create storage' });
+    await dialog.getByLabel('Title', { exact: true }).fill('e2e disk');
+    await dialog.getByLabel('Size (GiB)', { exact: true }).fill('10');
+    await dialog.getByLabel('Tier', { exact: true }).selectOption('maxiops');
+    await dialog.getByLabel(/Encrypt at rest/).check();
+    await dialog.getByLabel('Back up on a schedule', { exact: true }).check();
+    await dialog.getByLabel('Interval', { exact: true }).selectOption('daily');
+    await dialog.getByLabel('Time (UTC)', { exact: true }).fill('04:30');
+    await dialog.getByLabel('Keep for (days)', { exact: true }).fill('7');
+    await dialog.getByLabel('Labels', { exact: true }).fill('env=e2e\nowner=panel');
+    await shoot('create-dialog');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    await page.locator('#details-title', { hasText: 'e2e disk' }).waitFor();
+    await detail('Encryption').filter({ hasText: 'Encrypted at rest' }).waitFor();
+    assert.equal(await detail('Backup rule').innerText(), 'Daily at 04:30 UTC, kept 7 days');
+    assert.match(await detail('Labels').innerText(), /env=e2e\s*owner=panel/);
+    await row('e2e disk').waitFor();
+
+    const create = (await mock.requests()).find((request) => request.method === 'POST' && request.path === '/1.3/storage');
+    assert.ok(create, 'a create request reached the mock');
+    assert.equal(create.body.storage.encrypted, 'yes');
+    assert.deepEqual(create.body.storage.labels, [{ key: 'env', value: 'e2e' }, { key: 'owner', value: 'panel' }]);
+    assert.equal(create.body.storage.backup_rule.interval, 'daily');
+    assert.equal(create.body.storage.backup_rule.time, '0430');
+    assert.equal(Number(create.body.storage.backup_rule.retention), 7);
+    await shoot('created');
+  });
+
+  await t.test('edit shows validation errors, then saves', async () => {
+    await actionButton('Edit').click();
+    const dialog = page.getByRole('dialog', { name: 'Edit storage' });
+    await dialog.getByLabel('Labels', { exact: true }).fill('_system=nope');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    const error = dialog.getByRole('alert');
+    await error.waitFor();
+    assert.match(await error.innerText(), /Could not change "e2e disk": .*\(VALIDATION_ERROR/);
+    await shoot('edit-validation-error');
+
+    await dialog.getByLabel('Title', { exact: true }).fill('e2e disk renamed');
+    await dialog.getByLabel('Size (GiB)', { exact: true }).fill('20');
+    await dialog.getByLabel('Labels', { exact: true }).fill('env=e2e\nowner=panel\ntier=gold');
+    await dialog.getByLabel('Keep for (days)', { exact: true }).fill('14');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    await page.locator('#details-title', { hasText: 'e2e disk renamed' }).waitFor();
+    await detail('Size').filter({ hasText: '20 GiB' }).waitFor();
+    assert.equal(await detail('Backup rule').innerText(), 'Daily at 04:30 UTC, kept 14 days');
+    assert.match(await detail('Labels').innerText(), /tier=gold/);
+    await row('e2e disk renamed').waitFor();
+  });
+
+  await t.test('label filter narrows the list', async () => {
+    await page.locator('#filter-labels').fill('env=e2e');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('#storage-rows tr').length === 1);
+    await row('e2e disk renamed').waitFor();
+    await shoot('label-filter');
+    await page.locator('#filter-labels').fill('');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('#storage-rows tr').length > 1);
+  });
+
+  await t.test('clone runs to the end', async () => {
+    await selectRow('e2e disk renamed');
+    await actionButton('Clone').click();
+    const dialog = page.getByRole('dialog', { name: 'Clone storage' });
+    await dialog.getByLabel('Title of the copy', { exact: true }).fill('e2e clone');
+    await dialog.getByLabel('Tier', { exact: true }).selectOption('standard');
+    await dialog.getByRole('button', { name: 'Clone' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const entry = activity('→ "e2e clone"');
+    await entry.waitFor();
+    await shoot('clone-running');
+    await ended(entry, 'done');
+    await row('e2e clone').waitFor();
+  });
+
+  await t.test('clone cancelled while it runs', async () => {
+    await selectRow('e2e disk renamed');
+    await actionButton('Clone').click();
+    const dialog = page.getByRole('dialog', { name: 'Clone storage' });
+    await dialog.getByLabel('Title of the copy', { exact: true }).fill('e2e clone to cancel');
+    await dialog.getByRole('button', { name: 'Clone' }).click();
+    const entry = activity('→ "e2e clone to cancel"');
+    await entry.getByRole('button', { name: 'Cancel clone' }).click();
+    await ended(entry, 'cancelled');
+    assert.match(await entry.innerText(), /Clone cancelled/);
+    await row('e2e clone to cancel').waitFor({ state: 'detached' });
+  });
+
+  await t.test('back up now', async () => {
+    await selectRow('e2e disk renamed');
+    await actionButton('Back up now').click();
+    const dialog = page.getByRole('dialog', { name: /Back up "e2e disk renamed"/ });
+    await dialog.getByLabel('Title', { exact: true }).fill('e2e backup');
+    await dialog.getByRole('button', { name: 'Back up now' }).click();
+    const entry = activity('Backup "e2e backup"');
+    await ended(entry, 'done');
+    await detail('Backups').filter({ hasText: 'e2e backup' }).waitFor();
+    await shoot('backed-up');
+  });
+
+  await t.test('restore a backup after confirmation', async () => {
+    await page.getByRole('button', { name: 'Restore backup e2e backup' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Restore backup' });
+    assert.match(await dialog.innerText(), /Restore backup "e2e backup" .* onto "e2e disk renamed"\?/);
+    await shoot('restore-confirm');
+    await dialog.getByRole('button', { name: 'Restore onto "e2e disk renamed"' }).click();
+    const entry = activity('Restore of "e2e disk renamed"');
+    await ended(entry, 'done');
+  });
+
+  await t.test('templatize', async () => {
+    await selectRow('e2e disk renamed');
+    await actionButton('Make template').click();
+    const dialog = page.getByRole('dialog', { name: /Make a template/ });
+    await dialog.getByLabel('Title', { exact: true }).fill('e2e template');
+    await dialog.getByRole('button', { name: 'Create template' }).click();
+    await ended(activity('Template "e2e template"'), 'done');
+    await page.locator('#filter-type').selectOption('template');
+    await row('e2e template').waitFor();
+    await page.locator('#filter-type').selectOption('normal');
+    await row('e2e disk renamed').waitFor();
+  });
+
+  await t.test('import from a URL', async () => {
+    await selectRow('e2e disk renamed');
+    const uuid = await selectedUuid();
+    await actionButton('Import from URL').click();
+    const dialog = page.getByRole('dialog', { name: 'Import from a URL' });
+    await dialog.getByLabel('Image URL', { exact: true }).fill(imageServer.url);
+    await dialog.getByRole('button', { name: 'Import' }).click();
+    const entry = activity('Import of http://127.0.0.1');
+    await ended(entry, 'done', 'the URL import');
+    const written = await mock.storageData(uuid, 0, readFileSync(smallImage.path).length);
+    assert.equal(sha256(written), smallImage.sha256, 'the disk holds the downloaded image');
+  });
+
+  await t.test('drop zone takes a dropped file', async () => {
+    await actionButton('Import from file').click();
+    const dialog = page.getByRole('dialog', { name: 'Import from a file' });
+    await page.evaluate(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(4096)], 'dropped.img'));
+      const zone = document.getElementById('drop-zone');
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        zone.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }
+    });
+    await dialog.getByText('Selected: dropped.img, 4.0 KiB').waitFor();
+    assert.equal(await dialog.getByRole('button', { name: 'Upload and import' }).isEnabled(), true);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  await t.test('file upload cancelled mid-way', async () => {
+    await mock.fault({ method: 'PUT', path_prefix: '/uploader/', action: 'slow_body', bytes_per_second: 256 * 1024, count: 1 });
+    await startFileImport(image.path);
+    const entry = activity('Upload of disk.img');
+    await entry.getByText(/Uploading: [1-9][\d.]* (KiB|MiB) of 8\.0 MiB/).waitFor();
+    await entry.getByRole('button', { name: 'Cancel upload' }).click();
+    await ended(entry, 'cancelled', 'the cancelled upload', 5000);
+    assert.match(await entry.innerText(), /Upload cancelled/);
+    await dismiss(entry);
+  });
+
+  await t.test('file upload with progress to completion', async () => {
+    await mock.clearFaults();
+    await mock.fault({ method: 'PUT', path_prefix: '/uploader/', action: 'slow_body', bytes_per_second: 1024 * 1024, count: 1 });
+    const uuid = await selectedUuid();
+    await startFileImport(image.path);
+    const entry = activity('Upload of disk.img');
+    await entry.getByText(/Uploading: [2-6][\d.]* MiB of 8\.0 MiB · [\d.]+ (KiB|MiB)\/s · about \d+ s left/).waitFor();
+    const midUpload = await shoot('mid-upload');
+    const progress = await entry.locator('progress').evaluate((bar) => ({ value: bar.value, max: bar.max }));
+    assert.equal(progress.max, 8 * 1024 * 1024);
+    assert.ok(progress.value > 0 && progress.value < progress.max, `mid-upload bar at ${progress.value}`);
+    assert.ok(midUpload.endsWith('-mid-upload.png'));
+
+    await ended(entry, 'done', 'the file import');
+    const text = await entry.innerText();
+    assert.match(text, /content type application\/octet-stream/);
+    assert.match(text, new RegExp(`SHA-256 ${image.sha256}`, 'i'));
+    const written = await mock.storageData(uuid, 0, 8 * 1024 * 1024);
+    assert.equal(sha256(written), image.sha256, 'the disk holds the uploaded image');
+    await shoot('upload-done');
+  });
+
+  await t.test('gzip file shows its detected content type', async () => {
+    const uuid = await selectedUuid();
+    await startFileImport(`${smallImage.path}.gz`);
+    const entry = activity('Upload of small.img.gz');
+    await ended(entry, 'done', 'the gzip import');
+    assert.match(await entry.innerText(), /content type application\/gzip/);
+    const written = await mock.storageData(uuid, 0, 2 * 1024 * 1024);
+    assert.equal(sha256(written), smallImage.sha256, 'the gzip image landed decompressed');
+  });
+
+  await t.test('API errors show the code and status', async () => {
+    await mock.fault({
+      method: 'GET', path_prefix: '/1.3/storage', count: 1, status: 403,
+      error_code: 'ACTION_FORBIDDEN', error_message: 'Not allowed in this test.',
+    });
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'ACTION_FORBIDDEN' });
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /Could not load storages: .*\(ACTION_FORBIDDEN, HTTP 403\)/);
+    await shoot('api-error');
+    await alert.getByRole('button', { name: 'Dismiss' }).click();
+    await mock.clearFaults();
+  });
+
+  await t.test('delete names the storage and the backups policy', async () => {
+    await mock.clearRequests();
+    await selectRow('e2e disk renamed');
+    const uuid = await selectedUuid();
+    await actionButton('Delete').click();
+    const dialog = page.getByRole('dialog', { name: 'Delete storage' });
+    assert.match(await dialog.innerText(), /Delete storage "e2e disk renamed" \(20 GiB in .*\)\? It has 1 backup/);
+    await dialog.getByLabel('Delete all backups too', { exact: true }).check();
+    await shoot('delete-confirm');
+    await dialog.getByRole('button', { name: 'Delete "e2e disk renamed"' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await row('e2e disk renamed').waitFor({ state: 'detached' });
+    assert.equal(await page.locator('#details').isHidden(), true);
+
+    const request = (await mock.requests()).find((item) => item.method === 'DELETE' && item.path === `/1.3/storage/${uuid}`);
+    assert.ok(request, 'a delete request reached the mock');
+    assert.match(request.query, /backups=delete/);
+  });
+
+  await t.test('phone-sized screen keeps everything reachable', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await selectRow('e2e clone');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page scrolls sideways by ${overflow} px at 390 px`);
+    await shoot('narrow');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  await t.test('sign out, then sign in with a token', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    assert.equal(await page.locator('#storage-rows tr').count(), 0, 'the list is gone after sign-out');
+    await page.getByRole('radio', { name: 'API token' }).check();
+    await page.getByRole('textbox', { name: 'API token' }).fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#storage-rows tr').first().waitFor();
+    assert.equal(await page.locator('#token').inputValue(), '');
+    assert.match(await page.locator('#account').innerText(), /API token/);
+    await shoot('token-signed-in');
+  });
+
+  await t.test('no page errors and nothing kept in storage', async () => {
+    const errors = browser.consoleLog.filter((line) => line.startsWith('pageerror'));
+    assert.deepEqual(errors, []);
+    const cookies = await browser.context.cookies();
+    assert.deepEqual(cookies, []);
+  });
+});
+
+function requireEnv(name) {
+  const value = process.env[name];
+  assert.ok(value, `${name} is not set; run this test through tests/e2e/run.sh`);
+  return value;
+}
+
+function row(title) {
+  return page.locator('#storage-rows').getByRole('button', { name: title, exact: true });
+}
+
+async function selectRow(title) {
+  await row(title).click();
+  await page.locator('#details-title', { hasText: title }).waitFor();
+  await page.locator('#details-actions button').first().waitFor();
+}
+
+function actionButton(name) {
+  return page.locator('#details-actions').getByRole('button', { name, exact: true });
+}
+
+function detail(term) {
+  return page.locator('#details-fields dt', { hasText: term }).locator('xpath=following-sibling::dd[1]');
+}
+
+async function selectedUuid() {
+  return (await detail('UUID').innerText()).trim();
+}
+
+function activity(text) {
+  return page.locator('#activity li').filter({ hasText: text }).first();
+}
+
+async function ended(entry, outcome, what = 'the operation', timeout = OPERATION_MS) {
+  await entry.locator('xpath=self::li[@data-outcome]').waitFor({ timeout });
+  const actual = await entry.getAttribute('data-outcome');
+  assert.equal(actual, outcome, `${what} ended ${actual}: ${await entry.innerText()}`);
+}
+
+async function dismiss(entry) {
+  await entry.getByRole('button', { name: 'Dismiss' }).click();
+}
+
+async function startFileImport(path) {
+  await actionButton('Import from file').click();
+  const dialog = page.getByRole('dialog', { name: 'Import from a file' });
+  await dialog.getByLabel(/Disk image/).setInputFiles(path);
+  await dialog.getByRole('button', { name: 'Upload and import' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+}
