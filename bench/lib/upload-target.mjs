@@ -1,0 +1,29 @@
+// Creates and removes the storage and direct-upload import that one upload
+// run writes into. This setup is never part of a timed figure.
+
+const GIB = 2 ** 30;
+// The smallest size every UpCloud tool accepts; the API's own minimum may
+// be 1 GiB, but 10 GiB is accepted everywhere.
+const MIN_STORAGE_GIB = 10;
+const SETTLE_TIMEOUT_MS = 120_000;
+
+/**
+ * Creates a storage big enough for `bytes` and a direct-upload import into
+ * it; resolves to `{ storage, storageImport }`.
+ */
+export async function createUploadTarget(manager, { zone, bytes }) {
+  const size = Math.max(MIN_STORAGE_GIB, Math.ceil(bytes / GIB) + 1);
+  const storage = await manager.createStorage({ zone, size, title: 'bench upload target', tier: 'maxiops' });
+  const storageImport = await manager.createStorageImport({ storage: storage.uuid, source: 'direct_upload' });
+  return { storage, storageImport };
+}
+
+/**
+ * Waits for the import to finish and the storage to come back online, then
+ * deletes the storage so that the mock frees its data file.
+ */
+export async function removeUploadTarget(manager, storageUuid) {
+  await manager.waitForStorageImport(storageUuid, { timeoutMs: SETTLE_TIMEOUT_MS });
+  await manager.waitForStorageState(storageUuid, 'online', { timeoutMs: SETTLE_TIMEOUT_MS });
+  await manager.deleteStorage(storageUuid);
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every benchmark and writes bench/RESULTS.md. `make bench` calls it
+# after building the tools, the mock and the package.
+#   BENCH_QUICK=1       trial run: fewer runs, a 64 MiB upload file, and the
+#                       page goes to bench/out/RESULTS.md
+#   BENCH_ONLY=a,b      run only these suites (see bench/main.mjs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x target/release/upcloud-mock ] || [ ! -f pkg/dist/upcloud_storage_bg.wasm ]; then
+  echo "bench: build the mock and the package first (make mock pkg), or run make bench" >&2
+  exit 1
+fi
+
+# twiggy attributes the wasm's bytes to functions; a one-off install from
+# crates.io that takes a few minutes.
+if ! command -v twiggy >/dev/null; then
+  cargo install twiggy --locked
+fi
+
+# Install the built package into bench/node_modules the way a user does, so
+# the benchmarks import it by its name and get the entry for their runtime.
+npm install --prefix bench --no-audit --no-fund --no-package-lock --silent
+
+# Random bytes, so that nothing on the way can compress them; made once and
+# reused.
+mkdir -p bench/out
+if [ "${BENCH_QUICK:-}" = 1 ]; then upload_bytes=$((64 << 20)); else upload_bytes=$((1 << 30)); fi
+upload_file="bench/out/upload-$upload_bytes.bin"
+if [ "$(stat -c %s "$upload_file" 2>/dev/null || echo 0)" != "$upload_bytes" ]; then
+  head -c "$upload_bytes" /dev/urandom > "$upload_file.partial"
+  mv "$upload_file.partial" "$upload_file"
+fi
+
+BENCH_UPLOAD_FILE="$upload_file" node --expose-gc bench/main.mjs
