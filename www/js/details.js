@@ -3,7 +3,7 @@
 // actions changes, and a refresh of the fields puts keyboard focus back
 // on the same control, so polling never pulls focus away.
 
-import { describeBackupRule, formatBytes, formatTimestamp, tierName } from './format.js';
+import { describeBackupRule, formatTimestamp, tierName } from './format.js';
 import { renderState } from './storage-table.js';
 
 const section = document.getElementById('details');
@@ -29,7 +29,7 @@ export function renderDetails(storage, { titles, actions, onRestore }) {
   addField('State', (dd) => renderState(dd, storage));
   addField('Zone', storage.zone ?? '– (public storages have no zone)');
   addField('Tier', tierName(storage.tier));
-  addField('Size', `${storage.size} GiB (${formatBytes(storage.size * 2 ** 30)})`);
+  addField('Size', `${storage.size} GiB`);
   addField('Encryption', describeEncryption(storage.encrypted));
   addField('Created', formatTimestamp(storage.created));
   if (storage.type === 'normal') {

@@ -6,7 +6,6 @@ import * as api from './api.js';
 import { addActivity } from './activity.js';
 import { app, isBusy, refresh, watchStorage } from './app.js';
 import { runDialog, setBusy } from './dialogs.js';
-import { formatBytes } from './format.js';
 import {
   formatLabels, isSystemLabel, parseLabels, readBackupRule, sameLabels, writeBackupRule,
 } from './forms.js';
@@ -114,7 +113,7 @@ export async function openDelete(storage, onDeleted) {
   if (isDisk) {
     text += backups === 0
       ? ' It has no backups.'
-      : ` It has ${backups} backup${backups === 1 ? '' : 's'}; choose what happens to them.`;
+      : ` It has ${backups === 1 ? '1 backup; choose what happens to it.' : `${backups} backups; choose what happens to them.`}`;
   }
   byId('delete-text').textContent = text;
   byId('delete-policy').hidden = !isDisk;
@@ -317,7 +316,7 @@ function followOperation(storage, activity, { doneText, goneText, isCancelled = 
       value: progress,
       max: Number.isFinite(progress) ? 100 : Number.NaN,
       text: Number.isFinite(progress)
-        ? `${latest.state}, ${progress} % (${formatBytes(latest.size * 2 ** 30)})`
+        ? `${latest.state}, ${progress} % of ${latest.size} GiB`
         : `${latest.state}…`,
     });
     return false;

@@ -2,7 +2,7 @@
 // every second neither moves keyboard focus nor makes a screen reader
 // re-read the table.
 
-import { formatBytes, tierName } from './format.js';
+import { tierName } from './format.js';
 
 const tbody = document.getElementById('storage-rows');
 const emptyNote = document.getElementById('list-empty');
@@ -69,7 +69,10 @@ function createRow(uuid, onSelect) {
   const uuidText = document.createElement('span');
   uuidText.className = 'uuid';
   uuidText.textContent = uuid;
-  row.cells[0].append(button, uuidText);
+  // One wrapper keeps title and UUID in one grid cell on narrow screens.
+  const wrapper = document.createElement('div');
+  wrapper.append(button, uuidText);
+  row.cells[0].append(wrapper);
   return row;
 }
 
@@ -88,7 +91,7 @@ function updateRow(row, storage, selected) {
   setText(typeCell, (TYPE_NAMES[storage.type] ?? storage.type ?? '–') + access);
   setText(zoneCell, storage.zone ?? '–');
   setText(tierCell, tierName(storage.tier));
-  setText(sizeCell, formatBytes(storage.size * 2 ** 30));
+  setText(sizeCell, `${storage.size} GiB`);
   renderState(stateCell, storage);
 }
 
