@@ -5,4 +5,14 @@
 //! is tested natively. Only `transport` calls `fetch`, and only `js` speaks to
 //! JavaScript; both exist in the wasm build alone.
 
+pub mod error;
+pub mod input;
+pub mod model;
+pub mod request;
+pub mod response;
+pub mod retry;
 pub mod upload;
+pub mod validate;
+pub mod wait;
+
+pub use error::Error;
