@@ -114,3 +114,9 @@ impl fmt::Display for IntegrityMismatch {
 }
 
 impl std::error::Error for UploadError {}
+
+impl From<UploadError> for crate::error::Error {
+    fn from(error: UploadError) -> Self {
+        crate::error::Error::new(error.code(), error.to_string())
+    }
+}

@@ -11,7 +11,7 @@ pub mod verify;
 
 pub use error::{IntegrityMismatch, UploadError};
 pub use format::{detect_format, ContainerFormat, ImageFormat, HEAD_LEN, TAIL_LEN};
-pub use progress::{Phase, ProgressEvent, UploadProgress};
+pub use progress::{Phase, ProgressEvent, ProgressTracker};
 pub use size::{check_fits, gzip_size_from_trailer, size_from_length, UncompressedSize, XzScanStep, XzSizeScan, GIB};
 pub use verify::{Verifier, WrittenData};
 

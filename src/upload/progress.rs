@@ -1,8 +1,9 @@
-//! Byte progress of an upload, as the events JavaScript receives.
+//! Progress of an upload and the import after it, as the events JavaScript
+//! receives.
 //!
-//! Byte counts come from different places per runtime (XHR upload events,
-//! chunks handed to a stream body), and some report the same position twice
-//! or a count that includes request overhead. The tracker turns them into
+//! Counts come from different places (XHR upload events, chunks handed to a
+//! stream body, the import's polled `written_bytes`), and some report the
+//! same position twice or a count past the end. The tracker turns them into
 //! events a progress bar can trust: `loaded` never decreases, never exceeds
 //! `total`, and the last event has `loaded == total`.
 
@@ -37,18 +38,23 @@ pub struct ProgressEvent {
     pub total: u64,
 }
 
-/// Turns raw byte counts into monotonic, bounded upload events.
+/// Turns raw counts into monotonic, bounded events of one phase.
 #[derive(Debug, Clone)]
-pub struct UploadProgress {
+pub struct ProgressTracker {
+    phase: Phase,
     total: u64,
     loaded: u64,
     /// The `loaded` of the last event given out, if any.
     reported: Option<u64>,
 }
 
-impl UploadProgress {
-    pub fn new(total: u64) -> Self {
-        UploadProgress { total, loaded: 0, reported: None }
+impl ProgressTracker {
+    pub fn new(phase: Phase, total: u64) -> Self {
+        ProgressTracker { phase, total, loaded: 0, reported: None }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.total
     }
 
     pub fn loaded(&self) -> u64 {
@@ -83,7 +89,7 @@ impl UploadProgress {
     }
 
     fn event(&self) -> ProgressEvent {
-        ProgressEvent { phase: Phase::Uploading, loaded: self.loaded, total: self.total }
+        ProgressEvent { phase: self.phase, loaded: self.loaded, total: self.total }
     }
 }
 
@@ -97,7 +103,7 @@ mod tests {
 
     #[test]
     fn advances_by_chunks() {
-        let mut progress = UploadProgress::new(10);
+        let mut progress = ProgressTracker::new(Phase::Uploading, 10);
         assert_eq!(loaded(progress.advance(4)), Some(4));
         assert_eq!(loaded(progress.advance(4)), Some(8));
         assert_eq!(loaded(progress.advance(2)), Some(10));
@@ -106,7 +112,7 @@ mod tests {
 
     #[test]
     fn ignores_backward_and_repeated_positions() {
-        let mut progress = UploadProgress::new(100);
+        let mut progress = ProgressTracker::new(Phase::Uploading, 100);
         assert_eq!(loaded(progress.observe(50)), Some(50));
         assert_eq!(progress.observe(50), None);
         assert_eq!(progress.observe(20), None);
@@ -115,14 +121,14 @@ mod tests {
 
     #[test]
     fn caps_positions_at_total() {
-        let mut progress = UploadProgress::new(100);
+        let mut progress = ProgressTracker::new(Phase::Uploading, 100);
         assert_eq!(loaded(progress.observe(180)), Some(100));
         assert_eq!(progress.complete(), None);
     }
 
     #[test]
     fn complete_reports_total_once() {
-        let mut progress = UploadProgress::new(100);
+        let mut progress = ProgressTracker::new(Phase::Uploading, 100);
         progress.observe(30);
         let last = progress.complete().unwrap();
         assert_eq!((last.phase, last.loaded, last.total), (Phase::Uploading, 100, 100));
@@ -130,22 +136,29 @@ mod tests {
     }
 
     #[test]
+    fn events_carry_their_phase() {
+        let mut progress = ProgressTracker::new(Phase::Importing, 10);
+        assert_eq!(progress.observe(3).unwrap().phase, Phase::Importing);
+        assert_eq!(progress.complete().unwrap().phase, Phase::Importing);
+    }
+
+    #[test]
     fn first_zero_event_is_reported() {
-        let mut progress = UploadProgress::new(100);
+        let mut progress = ProgressTracker::new(Phase::Uploading, 100);
         assert_eq!(loaded(progress.observe(0)), Some(0));
         assert_eq!(progress.observe(0), None);
     }
 
     #[test]
     fn empty_total_completes() {
-        let mut progress = UploadProgress::new(0);
+        let mut progress = ProgressTracker::new(Phase::Uploading, 0);
         assert_eq!(loaded(progress.complete()), Some(0));
     }
 
     #[test]
     fn sizes_above_4_gib_are_exact() {
         let total = 53_687_091_200u64;
-        let mut progress = UploadProgress::new(total);
+        let mut progress = ProgressTracker::new(Phase::Uploading, total);
         assert_eq!(loaded(progress.observe(total - 1)), Some(total - 1));
         assert_eq!(loaded(progress.complete()), Some(total));
     }
