@@ -19,7 +19,12 @@ pub fn text_excerpt(body: &[u8]) -> String {
         let tag = &rest[open..];
         let skip_until = ["<script", "<style"]
             .iter()
-            .find(|name| tag.len() >= name.len() && tag[..name.len()].eq_ignore_ascii_case(name))
+            .find(|name| {
+                // Compared as bytes: the tag may continue with a multi-byte character.
+                tag.as_bytes()
+                    .get(..name.len())
+                    .is_some_and(|start| start.eq_ignore_ascii_case(name.as_bytes()))
+            })
             .map(|name| format!("</{}", &name[1..]));
         rest = match skip_until {
             Some(closing) => match find_ignore_case(tag, &closing) {
@@ -80,5 +85,6 @@ mod tests {
         assert_eq!(text_excerpt(b"a<b"), "a");
         assert_eq!(text_excerpt(&[0xff, 0xfe, b'x']), "\u{fffd}\u{fffd}x");
         assert_eq!(text_excerpt(b"Too Many Requests\r\n"), "Too Many Requests");
+        assert_eq!(text_excerpt("<é>x<scrïpt>y".as_bytes()), "x y");
     }
 }
