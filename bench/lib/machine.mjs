@@ -33,6 +33,6 @@ export function describeMachine({ repoRoot }) {
     ['Chromium', commandOutput('chromium', ['--version'])],
     ['workerd', commandOutput(workerd, ['--version'])],
     ['rustc', commandOutput('rustc', ['--version'])],
-    ['wrk', commandOutput('sh', ['-c', 'wrk --version 2>&1 | head -n 1'])],
+    ['wrk', commandOutput('sh', ['-c', "wrk --version 2>&1 | head -n 1 | cut -d ' ' -f 1-2"])],
   ];
 }

@@ -5,13 +5,12 @@
 // and is a single figure when it has `value`. `better` is 'lower' or
 // 'higher'; `target` is `{ text, met }` when the issue sets one.
 
+// Each unit maps a value to [number text, unit text].
 const UNITS = {
-  ms: (v) => `${v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ms`,
-  s: (v) => `${v.toFixed(2)} s`,
-  bytes: (v) => (v >= 2 ** 20 ? `${(v / 2 ** 20).toFixed(1)} MiB` : `${(v / 1024).toFixed(1)} KiB`),
-  'MiB/s': (v) => `${v.toFixed(0)} MiB/s`,
-  'req/s': (v) => `${Math.round(v).toLocaleString('en-US')} req/s`,
-  count: (v) => `${v}`,
+  ms: (v) => [v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0), 'ms'],
+  bytes: (v) => (v >= 2 ** 20 ? [(v / 2 ** 20).toFixed(1), 'MiB'] : [(v / 1024).toFixed(1), 'KiB']),
+  'MiB/s': (v) => [v.toFixed(0), 'MiB/s'],
+  'req/s': (v) => [Math.round(v).toLocaleString('en-US'), 'req/s'],
 };
 
 function format(value, unit) {
@@ -21,9 +20,13 @@ function format(value, unit) {
 }
 
 function formatSummary(summary, unit) {
-  if (typeof summary === 'number') return format(summary, unit);
-  if (summary.n === 1) return format(summary.median, unit);
-  return `${format(summary.median, unit)} (${format(summary.min, unit)} – ${format(summary.max, unit)})`;
+  const [median, medianUnit] = format(summary.median, unit);
+  if (summary.n === 1) return `${median} ${medianUnit}`;
+
+  const [min, minUnit] = format(summary.min, unit);
+  const [max, maxUnit] = format(summary.max, unit);
+  const range = minUnit === maxUnit ? `${min} – ${max} ${maxUnit}` : `${min} ${minUnit} – ${max} ${maxUnit}`;
+  return `${median} ${medianUnit} (${range})`;
 }
 
 function formatRatio(row) {
@@ -93,7 +96,6 @@ cost of a real network.
 `;
 
   const machineTable = ['| | |', '| --- | --- |', ...machine.map(([name, value]) => `| ${name} | ${value} |`)].join('\n');
-  const failedSuites = suites.filter((suite) => suite.error);
 
   return [
     header,
@@ -107,6 +109,5 @@ cost of a real network.
     '',
     renderMissedTargets(suites),
     ...suites.filter((suite) => !suite.error).map(renderSuite),
-    ...(failedSuites.length > 0 ? ['## Not measured', '', ...failedSuites.map((suite) => `- ${suite.title}: ${suite.error}`), ''] : []),
   ].join('\n');
 }

@@ -36,21 +36,26 @@ function measureFiles(files) {
   };
 }
 
-// Names the crate or part of the module an item of `twiggy top` belongs to.
+// Items of the name section, which only the names build has.
+const NAME_SECTION = /^("function names" subsection|"local names" subsection|custom section 'name')/;
+
+// Names the crate or the part of the module an item of `twiggy top` is in.
 function ownerOf(name) {
-  if (/^(data|code|elem|type|import|export|table|memory|global|custom section|wasm magic bytes|"function names" subsection)/.test(name)) {
-    return name.startsWith('data[') ? 'data segments (string constants, tables)' : 'module structure (types, imports, exports, names)';
+  if (name.startsWith('data[')) return 'data segments (string constants, tables)';
+  if (/^(elem|type|import|export|table|memory|global)\b|^(code section|wasm magic|custom section)/.test(name)) {
+    return 'module structure (types, imports, exports, tables)';
   }
-  const qualified = name.replace(/^[<&*\s]+|^(mut |dyn |impl )+/g, '');
-  const crate = qualified.split('::')[0].replace(/[<>&\s].*$/, '');
-  return crate || name;
+  if (!name.includes('::')) return 'functions without a Rust path (memcpy, allocator, wasm-bindgen exports)';
+
+  const qualified = name.replace(/^([<&*\s]|mut |dyn |impl )+/, '');
+  return qualified.split('::')[0].replace(/[<>&\s].*$/, '');
 }
 
 async function twiggyBreakdown(context) {
   const { stdout: wasmPath } = await execFileAsync(path.join(context.benchDir, 'wasm-names.sh'), { cwd: context.repoRoot, maxBuffer: 1 << 20 });
   const namesWasm = path.join(context.repoRoot, wasmPath.trim());
   const { stdout } = await execFileAsync('twiggy', ['top', '--format', 'json', namesWasm], { maxBuffer: 64 << 20 });
-  const items = JSON.parse(stdout);
+  const items = JSON.parse(stdout).filter((item) => !NAME_SECTION.test(item.name));
 
   const byOwner = new Map();
   for (const item of items) {
@@ -65,7 +70,7 @@ async function twiggyBreakdown(context) {
   const escape = (text) => text.replace(/\|/g, '\\|').slice(0, 120);
 
   return [
-    `Where the wasm's bytes go, from \`twiggy top\` on a build that differs from the shipped one only by keeping the name section (\`bench/wasm-names.sh\`; ${total.toLocaleString('en-US')} bytes with names). By crate, from the first path segment of each function's name:`,
+    `Where the wasm's bytes go, from \`twiggy top\` on a build that differs from the shipped one only by keeping the name section (\`bench/wasm-names.sh\`; ${total.toLocaleString('en-US')} bytes without that section). By crate, from the first path segment of each function's name, which for a trait method is the crate of the type it is implemented for:`,
     ['| Crate or part | Bytes | Share |', '| --- | --- | --- |',
       ...owners.map(([owner, bytes]) => `| ${escape(owner)} | ${bytes.toLocaleString('en-US')} | ${percent(bytes)} |`)].join('\n'),
     `The ${TOP_ITEMS} largest items:`,
