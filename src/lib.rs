@@ -15,4 +15,9 @@ pub mod upload;
 pub mod validate;
 pub mod wait;
 
+#[cfg(target_arch = "wasm32")]
+mod js;
+#[cfg(target_arch = "wasm32")]
+mod transport;
+
 pub use error::Error;

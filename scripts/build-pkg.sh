@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds the npm package in pkg/: a size-optimised .wasm, wasm-bindgen's
+# `--target web` glue in pkg/dist/, and a small module that re-exports the
+# hand-written JS classes from the path wasm-bindgen gave their snippets.
+# The hand-written entry files (node.js, deno.js, web.js, workerd.js) and
+# package.json in pkg/ are committed; pkg/dist/ is build output.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+profile=wasm-release
+crate=upcloud_storage
+dist=pkg/dist
+bin=node_modules/.bin
+
+cargo build -p upcloud-storage --profile "$profile" --target wasm32-unknown-unknown
+
+rm -rf "$dist"
+wasm-bindgen --target web --out-dir "$dist" --out-name "$crate" \
+  "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/$profile/$crate.wasm"
+
+# wasm-opt reads the enabled features from the module's target_features
+# section; the explicit flags cover the features rustc enables by default
+# for wasm32-unknown-unknown in case that section is stripped.
+"$bin/wasm-opt" -Oz \
+  --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+  "$dist/${crate}_bg.wasm" -o "$dist/${crate}_bg.wasm"
+
+# The classes live in snippet files under a hashed directory name; entries
+# import them through this fixed path so they export the very same classes
+# the glue uses, and `instanceof` holds.
+error_js=$(cd "$dist" && find snippets -path '*/src/js/error.js' | head -n 1)
+storage_js=$(cd "$dist" && find snippets -path '*/src/js/storage.js' | head -n 1)
+if [ -z "$error_js" ] || [ -z "$storage_js" ]; then
+  echo "build-pkg: wasm-bindgen emitted no snippet for src/js/error.js or src/js/storage.js" >&2
+  exit 1
+fi
+cat > "$dist/classes.js" <<JS
+export { UpCloudError } from './$error_js';
+export { Storage } from './$storage_js';
+JS
+
+# js-sys finds the global object by probing `self`, then `window`, then
+# `globalThis`. Every runtime this package supports has `self` or
+# `globalThis`, so the `window` probe is replaced by `undefined`: the shipped
+# JavaScript must not name `window`, because code that does breaks (or is
+# rejected by linters and bundler checks) in Node, Deno, workerd and Workers.
+glue="$dist/$crate.js"
+probe="typeof window === 'undefined' ? undefined : window"
+probes=$(grep -cF "$probe" "$glue" || true)
+if [ "$probes" -gt 1 ]; then
+  echo "build-pkg: expected at most one window probe in $glue, found $probes; check the wasm-bindgen upgrade" >&2
+  exit 1
+fi
+sed -i "s/typeof window === 'undefined' ? undefined : window/undefined/" "$glue"
+
+if grep -rnw window --include='*.js' "$dist" pkg/*.js; then
+  echo "build-pkg: the shipped JavaScript references window" >&2
+  exit 1
+fi
+
+wasm_bytes=$(stat -c %s "$dist/${crate}_bg.wasm")
+echo "build-pkg: pkg/ ready, ${crate}_bg.wasm is $wasm_bytes bytes"

@@ -1,0 +1,40 @@
+// The error class every rejection of this package uses. It lives in plain
+// JavaScript so that it is a real `Error` subclass with a native stack, and
+// so that every entry point can export this one class for `instanceof`.
+
+/**
+ * The error every method of this package rejects with.
+ *
+ * `code` is UpCloud's error code verbatim (such as `STORAGE_NOT_FOUND`) or
+ * one of this package's own: `VALIDATION_ERROR` (bad argument, see `field`),
+ * `NETWORK_ERROR`, `TIMEOUT`, `ABORTED`, `DECODE_ERROR` (a response that
+ * could not be read), `IMPORT_FAILED` and `IMPORT_CANCELLED`. It is `null`
+ * when a failed response carried no code. Secrets never appear in any field.
+ */
+export class UpCloudError extends Error {
+  constructor(message, details = {}) {
+    super(message);
+    this.name = 'UpCloudError';
+    /** UpCloud's error code or one of this package's codes, or `null`. */
+    this.code = details.code ?? null;
+    /** The HTTP status, or `null` when no response arrived. */
+    this.status = details.status ?? null;
+    /** For `VALIDATION_ERROR`: the argument or field that was rejected. */
+    this.field = details.field ?? null;
+    /** The API's correlation id for support requests, when it sent one. */
+    this.correlationId = details.correlationId ?? null;
+    /** The API's per-parameter complaints: `[{ name, reason }]`, or `null`. */
+    this.invalidParams = details.invalidParams ?? null;
+    /** For import failures: the storage the import was writing to. */
+    this.storageUuid = details.storageUuid ?? null;
+    /** For `IMPORT_FAILED`: the import's own `error_code`. */
+    this.importErrorCode = details.importErrorCode ?? null;
+    /** For `IMPORT_FAILED`: the import's own `error_message`. */
+    this.importErrorMessage = details.importErrorMessage ?? null;
+  }
+}
+
+/** Builds an UpCloudError from Rust, where `new` on a JS class is awkward. */
+export function createUpCloudError(message, details) {
+  return new UpCloudError(message, details);
+}
