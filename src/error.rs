@@ -1,6 +1,6 @@
 //! The one error type every call rejects with.
 //!
-//! JavaScript sees it as an `Error` subclass whose `code` is either UpCloud's
+//! JavaScript receives it as an `Error` subclass whose `code` is either UpCloud's
 //! error code verbatim (`STORAGE_NOT_FOUND`, `RESOURCE_NOT_FOUND`, …) or one of
 //! the codes in [`codes`] that this library adds for failures UpCloud never
 //! reports (network, timeout, validation, …).
@@ -43,7 +43,7 @@ pub mod codes {
 pub struct InvalidParam {
     /// The request field the API rejected.
     pub name: String,
-    /// Why the API rejected it.
+    /// The API's reason for rejecting it.
     pub reason: String,
 }
 
@@ -51,7 +51,7 @@ pub struct InvalidParam {
 ///
 /// `code` is what callers branch on: UpCloud's code verbatim for API errors,
 /// otherwise one of [`codes`]. `status` is the HTTP status whenever a response
-/// arrived. No field ever holds a credential, an `Authorization` header or a
+/// arrived. No field ever contains a credential, an `Authorization` header or a
 /// direct-upload URL: messages name API paths only, and values quoted from
 /// responses or inputs are replaced by `"…"`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -208,7 +208,7 @@ impl Error {
         self
     }
 
-    /// Whether the code is one this library defines rather than one from UpCloud.
+    /// Returns whether the code is one this library defines rather than one from UpCloud.
     pub fn is_library_code(&self) -> bool {
         const OWN: [&str; 12] = [
             codes::VALIDATION_ERROR,

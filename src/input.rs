@@ -98,7 +98,7 @@ fn friendly_serde_message(message: &str) -> String {
     .fold(redacted, |text, (from, to)| text.replace(from, to))
 }
 
-/// Which storages `listStorages` returns.
+/// The set of storages `listStorages` returns.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum StorageFilter {
@@ -122,7 +122,7 @@ pub enum StorageFilter {
 }
 
 impl StorageFilter {
-    /// The path segment after `/storage/`, or `None` for every storage.
+    /// Returns the path segment after `/storage/`, or `None` for every storage.
     pub fn path_segment(self) -> Option<&'static str> {
         match self {
             StorageFilter::All => None,
@@ -136,7 +136,7 @@ impl StorageFilter {
         }
     }
 
-    /// The filter whose path segment is `segment`, if any.
+    /// Returns the filter whose path segment is `segment`, if any.
     pub fn from_path_segment(segment: &str) -> Option<Self> {
         [
             StorageFilter::Normal,
@@ -156,7 +156,7 @@ impl StorageFilter {
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ListOptions {
-    /// Which storages to list; every storage when not set.
+    /// The set of storages to list; every storage when not set.
     #[serde(default)]
     pub filter: Option<StorageFilter>,
     /// Label filters, each `key` (has the label) or `key=value`; all must match.
@@ -193,7 +193,7 @@ pub struct BackupRuleInput {
 }
 
 impl BackupRuleInput {
-    /// Whether this is `{}`, which clears a rule on modify and means "no rule" on create.
+    /// Returns whether this is `{}`, which clears a rule on modify and means "no rule" on create.
     pub fn is_empty(&self) -> bool {
         self.interval.is_none() && self.time.is_none() && self.retention.is_none()
     }
@@ -264,7 +264,7 @@ impl JsInput for ModifyStorage {
     const ACCEPTED_FIELDS: &'static [&'static str] = &["title", "size", "backupRule", "labels"];
 }
 
-/// What to do with a storage's backups when deleting it.
+/// The policy for a storage's backups when the storage is deleted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeletePolicy {
@@ -278,7 +278,7 @@ pub enum DeletePolicy {
 }
 
 impl DeletePolicy {
-    /// The value of the `backups` query parameter.
+    /// Returns the value of the `backups` query parameter.
     pub fn as_str(self) -> &'static str {
         match self {
             DeletePolicy::Keep => "keep",
@@ -287,7 +287,7 @@ impl DeletePolicy {
         }
     }
 
-    /// The policy for a `backups` query value, if it is one.
+    /// Returns the policy for a `backups` query value, if it is one.
     pub fn from_query_value(value: &str) -> Option<Self> {
         match value {
             "keep" => Some(DeletePolicy::Keep),

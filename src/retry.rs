@@ -1,4 +1,4 @@
-//! When to resend a request, as a pure decision the transport asks after each failed attempt.
+//! When to resend a request: a pure decision the transport requests after each failed attempt.
 //!
 //! GET, PUT and DELETE are resent after network errors, timeouts, 429 and
 //! 502/503/504, with exponential backoff and jitter. A POST is resent only
@@ -10,7 +10,7 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
-/// What happened to one attempt.
+/// The result of one attempt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// The request certainly was not sent (for example, it was refused before any byte left).
@@ -35,7 +35,7 @@ pub struct RetryPolicy {
     pub max_retries: u32,
     /// The delay before the first resend, doubled for each further one.
     pub base_delay: Duration,
-    /// The longest delay; a `Retry-After` longer than this is not waited for and the error is returned.
+    /// The maximum delay. A `Retry-After` longer than this is not waited for, and the error is returned instead.
     pub max_delay: Duration,
 }
 
@@ -50,7 +50,7 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// The backoff before resend number `attempt` (1-based): `base · 2^(attempt−1)`, capped at
+    /// Returns the backoff before resend number `attempt` (1-based): `base · 2^(attempt−1)`, capped at
     /// `max_delay`, then scaled into its upper half by `jitter` in `[0, 1]` so that clients
     /// that failed together do not retry together.
     pub fn backoff(&self, attempt: u32, jitter: f64) -> Duration {
@@ -64,10 +64,10 @@ impl RetryPolicy {
 
 /// Decides whether to resend after a failed attempt, and after how long.
 ///
-/// `attempt` counts the attempts made so far (1 after the first failure);
-/// `idempotent` is [`crate::request::ApiRequest::is_idempotent`]; `jitter` is
-/// a random number in `[0, 1]` supplied by the caller. Returns `None` when the
-/// failure should be returned to the caller as it is.
+/// `attempt` counts the attempts made so far, so it is 1 after the first
+/// failure. `idempotent` is [`crate::request::ApiRequest::is_idempotent`], and
+/// `jitter` is a random number in `[0, 1]` supplied by the caller. Returns
+/// `None` when the failure should be returned to the caller as it is.
 pub fn retry_decision(
     policy: &RetryPolicy,
     idempotent: bool,
@@ -93,7 +93,7 @@ pub fn retry_decision(
     }
 }
 
-/// Whether a status means "try again later": 429, 502, 503 or 504.
+/// Returns whether a status means "try again later": 429, 502, 503 or 504.
 pub fn is_retryable_status(status: u16) -> bool {
     matches!(status, 429 | 502 | 503 | 504)
 }

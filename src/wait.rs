@@ -1,7 +1,7 @@
 //! Pure decisions for polling until a storage or an import is ready.
 //!
-//! The JS layer polls `getStorage` or `getImport`, asks [`storage_wait_step`]
-//! or [`import_wait_step`] what each answer means, sleeps for
+//! The JS layer polls `getStorage` or `getImport`, classifies each response
+//! with [`storage_wait_step`] or [`import_wait_step`], sleeps for
 //! [`PollSchedule::delay`], and feeds failed polls to [`TransientErrors`].
 
 use std::time::Duration;
@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::error::{codes, Error};
 use crate::model::{ImportState, Storage, StorageImport, StorageState};
 
-/// What to do after one poll.
+/// The decision after one poll.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WaitStep {
     /// The awaited state was reached.
@@ -59,7 +59,7 @@ pub struct PollSchedule {
     pub initial: Duration,
     /// The growth factor per poll.
     pub factor: f64,
-    /// The longest delay between polls.
+    /// The maximum delay between polls.
     pub max: Duration,
 }
 
@@ -74,7 +74,7 @@ impl Default for PollSchedule {
 }
 
 impl PollSchedule {
-    /// The delay after poll number `poll` (0 for the first poll).
+    /// Returns the delay after poll number `poll` (0 for the first poll).
     pub fn delay(&self, poll: u32) -> Duration {
         let factor = if self.factor.is_finite() && self.factor >= 1.0 { self.factor } else { 1.0 };
         let seconds = self.initial.as_secs_f64() * factor.powi(poll.min(64) as i32);
@@ -84,7 +84,7 @@ impl PollSchedule {
     }
 }
 
-/// Whether a failed poll is worth tolerating: a network error, a request timeout, 429 or any 5xx.
+/// Returns whether a failed poll is worth tolerating: a network error, a request timeout, 429 or any 5xx.
 pub fn is_transient(error: &Error) -> bool {
     error.code == codes::NETWORK_ERROR
         || error.code == codes::TIMEOUT
@@ -121,7 +121,7 @@ impl TransientErrors {
     }
 }
 
-/// The `TIMEOUT` error of a wait that ran out of time; the operation itself may still finish.
+/// Builds the `TIMEOUT` error of a wait that ran out of time; the operation itself may still finish.
 pub fn wait_timeout(what: &str, waited: Duration) -> Error {
     Error::timeout(format!(
         "Gave up waiting for {what} after {} s; the operation may still complete, so check its state before retrying.",

@@ -80,7 +80,7 @@ impl RecordedResponse {
             .and_then(|(_, value)| value.as_str())
     }
 
-    /// The body bytes as the server sent them: JSON re-serialised, a string
+    /// Returns the body bytes as the server sent them: JSON re-serialised, a string
     /// body of a non-JSON response sent as its text, `null` as nothing.
     fn body_bytes(&self) -> Vec<u8> {
         let json_type = self
@@ -295,7 +295,7 @@ fn build(operation: &Operation, recorded: &RecordedRequest) -> Result<ApiRequest
     built.map_err(|error| format!("the builder rejected the recorded request: {error}"))
 }
 
-/// Whether the operation has no request body, so a recorded one is ignored.
+/// Returns whether the operation has no request body, so a recorded one is ignored.
 fn body_is_ignored(operation: &Operation) -> bool {
     matches!(
         operation,
@@ -443,6 +443,7 @@ fn check_storage(storage: &Storage, raw: &Value, what: &str) -> Result<(), Strin
             return Err(format!("{what}.{field} parsed as {parsed:?}, recorded {recorded:?}"));
         }
     }
+
     if Some(f64::from(storage.size)) != raw.get("size").and_then(number_of) {
         return Err(format!("{what}.size parsed as {}, recorded {}", storage.size, raw["size"]));
     }
@@ -450,6 +451,7 @@ fn check_storage(storage: &Storage, raw: &Value, what: &str) -> Result<(), Strin
     if storage.progress.map(f64::from) != recorded_progress {
         return Err(format!("{what}.progress parsed as {:?}, recorded {recorded_progress:?}", storage.progress));
     }
+
     let recorded_labels = raw.get("labels").and_then(Value::as_array).map_or(0, Vec::len);
     if storage.labels.len() != recorded_labels {
         return Err(format!("{what}.labels has {} parsed, {recorded_labels} recorded", storage.labels.len()));
@@ -462,6 +464,7 @@ fn check_storage(storage: &Storage, raw: &Value, what: &str) -> Result<(), Strin
     if storage.servers.len() != recorded_servers {
         return Err(format!("{what}.servers has {} parsed, {recorded_servers} recorded", storage.servers.len()));
     }
+
     let recorded_rule = raw
         .get("backup_rule")
         .and_then(Value::as_object)

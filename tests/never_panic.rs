@@ -125,3 +125,35 @@ proptest! {
         }
     }
 }
+
+/// Runs a time-boxed fuzz loop for machines without a nightly toolchain for cargo-fuzz:
+/// `UPCLOUD_FUZZ_SECONDS=300 cargo test --release --test never_panic -- --ignored`.
+#[test]
+#[ignore = "long-running; scripts/fuzz.sh runs it when cargo-fuzz cannot"]
+fn fuzz_loop_for_duration() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    use std::time::{Duration, Instant};
+
+    let seconds: u64 = std::env::var("UPCLOUD_FUZZ_SECONDS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(60);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut runner = TestRunner::default();
+    let bytes = (any::<u16>(), content_type(), prop::collection::vec(any::<u8>(), 0..4096));
+    let values = (any::<u16>(), content_type(), json_value());
+
+    let mut cases: u64 = 0;
+    while Instant::now() < deadline {
+        let (status, content_type, body) = bytes.new_tree(&mut runner).expect("strategy generates").current();
+        run_every_parser(status, content_type.as_deref(), &body);
+
+        let (status, content_type, value) = values.new_tree(&mut runner).expect("strategy generates").current();
+        let body = serde_json::to_vec(&value).expect("a JSON value serialises");
+        run_every_parser(status, content_type.as_deref(), &body);
+        run_every_input(&value);
+        cases += 2;
+    }
+    println!("fuzz loop: {cases} cases in {seconds} s, no panic");
+}

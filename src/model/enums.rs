@@ -24,10 +24,10 @@ macro_rules! open_string_enum {
         }
 
         impl $name {
-            /// Every value this version of the library knows, as sent on the wire.
+            /// Every value this version of the library recognises, as sent on the wire.
             pub const KNOWN: &'static [&'static str] = &[$($wire),+];
 
-            /// The value as the API writes it.
+            /// Returns the value as the API writes it.
             pub fn as_str(&self) -> &str {
                 match self {
                     $( Self::$variant => $wire, )+
@@ -66,7 +66,7 @@ macro_rules! open_string_enum {
 }
 
 open_string_enum! {
-    /// What a storage is (`type`). Only `normal` storages are writable disks.
+    /// The kind of a storage (`type`). Only `normal` storages are writable disks.
     StorageType {
         /// A writable disk.
         Normal = "normal",
@@ -98,7 +98,7 @@ open_string_enum! {
 }
 
 open_string_enum! {
-    /// Who can see a storage (`access`).
+    /// The visibility of a storage (`access`).
     Access {
         /// Provided by UpCloud and visible to every account (templates, CD-ROM images).
         Public = "public",
@@ -122,7 +122,7 @@ open_string_enum! {
 }
 
 open_string_enum! {
-    /// How a template prepares new servers (`template_type`).
+    /// The provisioning method of a template (`template_type`).
     TemplateType {
         /// A classic template without cloud-init.
         Native = "native",
@@ -154,7 +154,7 @@ open_string_enum! {
 }
 
 open_string_enum! {
-    /// Where an import's data comes from (`source`).
+    /// The origin of an import's data (`source`).
     ImportSource {
         /// The client uploads the data with a PUT to `direct_upload_url`.
         DirectUpload = "direct_upload",
@@ -184,7 +184,7 @@ open_string_enum! {
 }
 
 open_string_enum! {
-    /// What a server's storage device is (`type` of a storage device).
+    /// The kind of a server's storage device (its `type`).
     DeviceType {
         /// A disk.
         Disk = "disk",

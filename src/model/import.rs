@@ -1,4 +1,4 @@
-//! The storage import object and the uploader's answer to a direct upload.
+//! The storage import object and the upload host's response to a direct upload.
 
 use std::fmt;
 
@@ -22,7 +22,7 @@ pub struct StorageImport {
     /// The URL UpCloud downloads from (`http_import` only).
     #[serde(default, deserialize_with = "quirks::empty_string_as_none")]
     pub source_location: Option<String>,
-    /// Where to PUT the data (`direct_upload` only). Its host may be in another zone than the storage.
+    /// The URL to PUT the data to (`direct_upload` only). Its host may be in another zone than the storage.
     #[serde(default, deserialize_with = "quirks::empty_string_as_none")]
     pub direct_upload_url: Option<String>,
     /// `prepared`, `pending`, `importing`, `completed`, `failed`, `cancelling`, `cancelled`, or a newer one.
@@ -82,7 +82,7 @@ impl fmt::Debug for StorageImport {
     }
 }
 
-/// The upload host's answer to a direct-upload PUT, sent once all data was processed.
+/// The upload host's response to a direct-upload PUT, sent once all data was processed.
 ///
 /// The byte count and digests describe the data written to the storage, that is
 /// after the upload host decompressed a gzip or xz upload.

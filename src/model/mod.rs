@@ -1,7 +1,7 @@
 //! The API's objects as clean types.
 //!
 //! Decoding accepts the wire format with all its quirks (see [`quirks`]);
-//! serialising produces what JavaScript sees: camelCase keys, numbers,
+//! serialising produces what JavaScript receives: camelCase keys, numbers,
 //! booleans, plain arrays, and `null` for absent values.
 
 mod enums;

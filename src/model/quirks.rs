@@ -5,7 +5,7 @@
 //! `"0"`/`"1"`), lists inside wrapper objects (`{"backups": {"backup": […]}}`),
 //! `""` where a value is absent, and `backup_rule` as `{}`, `""`, absent or an
 //! object. The model types point their fields at these helpers with
-//! `deserialize_with`, so JavaScript only ever sees numbers, booleans, plain
+//! `deserialize_with`, so JavaScript only ever receives numbers, booleans, plain
 //! arrays and `null`.
 
 use std::fmt;
@@ -228,8 +228,8 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for WrappedListVisitor<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         // The wrapper's key is the singular of the outer key (`backups` →
-        // `backup`); taking the first key whatever its name keeps one helper
-        // for every wrapper.
+        // `backup`). Taking the first key, whatever its name, lets one helper
+        // serve every wrapper.
         let mut items = None;
         while map.next_key::<IgnoredAny>()?.is_some() {
             if items.is_none() {

@@ -1,4 +1,4 @@
-//! The server object, as far as attach, detach and CD-ROM answers need it.
+//! The server object, as far as the responses to attach, detach and CD-ROM calls need it.
 
 use serde::{Deserialize, Serialize};
 

@@ -31,7 +31,7 @@ pub struct BackupRule {
 }
 
 impl BackupRule {
-    /// The rule as a request body writes it; the API accepts `retention` as a number.
+    /// Encodes the rule for a request body; the API accepts `retention` as a number.
     pub fn to_wire(&self) -> Value {
         json!({
             "interval": self.interval.as_str(),
@@ -61,7 +61,7 @@ pub struct Storage {
     /// The tier; `null` for backups and public storages.
     #[serde(default, deserialize_with = "quirks::empty_string_as_none")]
     pub tier: Option<Tier>,
-    /// What the storage is: `normal`, `backup`, `cdrom` or `template`.
+    /// The kind of storage: `normal`, `backup`, `cdrom` or `template`.
     #[serde(rename = "type")]
     pub storage_type: StorageType,
     /// The state: `online`, `maintenance`, `cloning`, `backuping`, `syncing`, `error`, or a newer one.
@@ -71,7 +71,7 @@ pub struct Storage {
     /// The percentage done of the operation running on this storage, if any.
     #[serde(default, deserialize_with = "quirks::optional_percent")]
     pub progress: Option<u8>,
-    /// Whether the data is encrypted at rest; `null` when the API does not say.
+    /// Whether the data is encrypted at rest; `null` when the API does not report it.
     #[serde(default, deserialize_with = "quirks::optional_yes_no")]
     pub encrypted: Option<bool>,
     /// User labels and system labels (keys starting with `_`).

@@ -15,7 +15,7 @@ fn import_path(storage_uuid: &str) -> Result<String, Error> {
 
 /// Starts an import into a storage. `POST /1.3/storage/{uuid}/import`
 ///
-/// A `direct_upload` import answers with a `direct_upload_url` to PUT the data
+/// A `direct_upload` import returns a `direct_upload_url` to PUT the data
 /// to; an `http_import` makes UpCloud download `sourceLocation`.
 pub fn create_import(storage_uuid: &str, input: &CreateImport) -> Result<ApiRequest, Error> {
     let path = import_path(storage_uuid)?;

@@ -40,7 +40,7 @@ pub enum Method {
 }
 
 impl Method {
-    /// The method's name as sent on the wire.
+    /// Returns the method's name as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
@@ -50,7 +50,7 @@ impl Method {
         }
     }
 
-    /// Whether sending the request twice has the same effect as sending it once.
+    /// Returns whether sending the request twice has the same effect as sending it once.
     ///
     /// POST is not: the API's POSTs create storages, backups and imports, or
     /// start operations, so a repeat may do the work twice.
@@ -110,7 +110,7 @@ impl ApiRequest {
         self
     }
 
-    /// The path followed by the percent-encoded query, such as `/1.3/storage?label=color%3Dgreen`.
+    /// Returns the path followed by the percent-encoded query, such as `/1.3/storage?label=color%3Dgreen`.
     pub fn path_and_query(&self) -> String {
         if self.query.is_empty() {
             return self.path.clone();
@@ -129,12 +129,12 @@ impl ApiRequest {
         format!("{}?{}", self.path, query.join("&"))
     }
 
-    /// Whether the transport may resend this request after it may have reached the server.
+    /// Returns whether the transport may resend this request after it may have reached the server.
     pub fn is_idempotent(&self) -> bool {
         self.method.is_idempotent()
     }
 
-    /// The body serialised as JSON text, if there is a body.
+    /// Returns the body serialised as JSON text, if there is a body.
     pub fn body_json(&self) -> Option<String> {
         self.body.as_ref().map(Value::to_string)
     }

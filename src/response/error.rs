@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::excerpt::text_excerpt;
 use crate::error::{codes, Error, InvalidParam};
 
-/// The media type without parameters, lower-cased (`application/problem+json`).
+/// Returns the media type without parameters, lower-cased (`application/problem+json`).
 pub(crate) fn media_type(content_type: Option<&str>) -> Option<String> {
     content_type.map(|value| {
         value
@@ -38,9 +38,10 @@ struct LegacyError {
 /// Builds the error for a response whose status is not 2xx.
 ///
 /// Recognises the legacy `{"error": {"error_code", "error_message"}}` body and
-/// RFC 7807 problems (by media type `application/problem+json`, whatever its
-/// parameters, or by a top-level string `type`); anything else becomes
-/// `HTTP_ERROR` with a short text excerpt of the body.
+/// RFC 7807 problems. A problem is detected by the media type
+/// `application/problem+json`, whatever its parameters, or by a top-level
+/// string `type`. Any other body becomes `HTTP_ERROR` with a short text
+/// excerpt of the body.
 pub fn error_from_response(status: u16, content_type: Option<&str>, body: &[u8]) -> Error {
     let media_type = media_type(content_type);
     let declared_problem = media_type.as_deref() == Some("application/problem+json");
@@ -85,7 +86,7 @@ fn string_field(value: &Value, key: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The code of a problem `type` URL: its fragment, without a leading `ERROR_`
+/// Extracts the code of a problem `type` URL: its fragment, without a leading `ERROR_`
 /// (`…/errors#ERROR_RESOURCE_NOT_FOUND` → `RESOURCE_NOT_FOUND`).
 pub(crate) fn problem_code(problem_type: &str) -> Option<String> {
     let fragment = match problem_type.rsplit_once('#') {

@@ -1,6 +1,6 @@
 //! A short plain-text excerpt of a non-JSON error body.
 
-/// The longest excerpt kept, in characters.
+/// The maximum excerpt length, in characters.
 pub const MAX_EXCERPT_CHARS: usize = 200;
 
 /// Turns a body into at most [`MAX_EXCERPT_CHARS`] characters of text: invalid

@@ -92,12 +92,12 @@ struct ResizeBackupEnvelope {
     resize_backup: Storage,
 }
 
-/// Parses `{"storage": {…}}`, the answer to get, create, modify, clone, templatize and backup.
+/// Parses `{"storage": {…}}`, the response to get, create, modify, clone, templatize and backup.
 pub fn parse_storage(status: u16, content_type: Option<&str>, body: &[u8]) -> Result<Storage, Error> {
     parse::<StorageEnvelope>(status, content_type, body, "storage").map(|envelope| envelope.storage)
 }
 
-/// Parses `{"storages": {"storage": […]}}`, the answer to a list.
+/// Parses `{"storages": {"storage": […]}}`, the response to a list.
 pub fn parse_storage_list(
     status: u16,
     content_type: Option<&str>,
@@ -107,7 +107,7 @@ pub fn parse_storage_list(
         .map(|envelope| envelope.storages)
 }
 
-/// Parses `{"storage_import": {…}}`, the answer to import create, details and cancel.
+/// Parses `{"storage_import": {…}}`, the response to import create, details and cancel.
 pub fn parse_import(
     status: u16,
     content_type: Option<&str>,
@@ -117,7 +117,7 @@ pub fn parse_import(
         .map(|envelope| envelope.storage_import)
 }
 
-/// Parses the upload host's bare `{"written_bytes", "md5sum", "sha256sum"}` answer to a direct-upload PUT.
+/// Parses the upload host's bare `{"written_bytes", "md5sum", "sha256sum"}` response to a direct-upload PUT.
 pub fn parse_upload_result(
     status: u16,
     content_type: Option<&str>,
@@ -126,12 +126,12 @@ pub fn parse_upload_result(
     parse::<UploadResult>(status, content_type, body, "upload")
 }
 
-/// Parses `{"server": {…}}`, the answer to attach, detach, CD-ROM load and eject.
+/// Parses `{"server": {…}}`, the response to attach, detach, CD-ROM load and eject.
 pub fn parse_server(status: u16, content_type: Option<&str>, body: &[u8]) -> Result<Server, Error> {
     parse::<ServerEnvelope>(status, content_type, body, "server").map(|envelope| envelope.server)
 }
 
-/// Parses `{"resize_backup": {…}}`, the answer to a filesystem resize: the backup taken first.
+/// Parses `{"resize_backup": {…}}`, the response to a filesystem resize: the backup taken first.
 pub fn parse_resize_backup(
     status: u16,
     content_type: Option<&str>,
@@ -141,9 +141,9 @@ pub fn parse_resize_backup(
         .map(|envelope| envelope.resize_backup)
 }
 
-/// Checks the answer to a call that returns nothing (delete, cancel, restore, favorites).
+/// Checks the response to a call that returns nothing (delete, cancel, restore, favorites).
 ///
-/// Any 2xx succeeds whatever its body, because such answers are 204 with no body
+/// Any 2xx succeeds whatever its body, because such responses are 204 with no body
 /// but some servers send `{}` with 200.
 pub fn parse_empty(status: u16, content_type: Option<&str>, body: &[u8]) -> Result<(), Error> {
     if is_success(status) {
