@@ -24,4 +24,7 @@ mod js;
 #[cfg(target_arch = "wasm32")]
 mod transport;
 
+#[cfg(target_arch = "wasm32")]
+pub use js::CloudManager;
+
 pub use error::Error;

@@ -18,3 +18,5 @@ mod storages;
 mod types;
 mod upload;
 mod waits;
+
+pub use manager::CloudManager;

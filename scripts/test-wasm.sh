@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs tests/wasm.rs with wasm-bindgen-test in Node, in headless Chromium and
+# in a dedicated Web Worker in Chromium, against upcloud-mock on a loopback
+# port chosen by the OS. The mock's API base URL reaches the tests at build
+# time through UPCLOUD_MOCK_API.
+#
+# The test page is served by wasm-bindgen-test-runner on its own port and the
+# mock sends no CORS headers, so webdriver.json starts Chromium with
+# --disable-web-security; the browser only ever loads loopback pages here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -x target/release/upcloud-mock ] || cargo build --release -p upcloud-mock
+
+log=$(mktemp)
+target/release/upcloud-mock --listen 127.0.0.1:0 --empty --token t --op-seconds 0.3 >"$log" 2>&1 &
+mock_pid=$!
+trap 'kill "$mock_pid" 2>/dev/null || true; rm -f "$log"' EXIT
+
+url=
+for _ in $(seq 1 150); do
+  url=$(sed -n 's/^listening on \(http:\/\/[^ ]*\)$/\1/p' "$log" | head -n 1)
+  [ -n "$url" ] && break
+  kill -0 "$mock_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
+  sleep 0.1
+done
+if [ -z "$url" ]; then
+  echo "test-wasm: upcloud-mock did not start:" >&2
+  cat "$log" >&2
+  exit 1
+fi
+
+export UPCLOUD_MOCK_API="$url/1.3"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
+export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/webdriver.json"
+export WASM_BINDGEN_TEST_TIMEOUT=120
+
+run() {
+  echo "== wasm-bindgen-test: $1"
+  shift
+  env "$@" cargo test -p upcloud-storage --target wasm32-unknown-unknown --test wasm
+}
+
+run "Node" WASM_BINDGEN_USE_NODE_EXPERIMENTAL=1
+run "headless Chromium" WASM_BINDGEN_USE_BROWSER=1
+run "dedicated Web Worker in headless Chromium" WASM_BINDGEN_USE_DEDICATED_WORKER=1
