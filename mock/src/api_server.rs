@@ -209,7 +209,7 @@ pub fn load_cdrom(state: &AppState, account: &str, uuid: &str, body: &Option<Val
         .position(|device| device.kind == "cdrom")
         .ok_or_else(|| ApiError::conflict("NO_CDROM_DEVICE", format!("The server {uuid} has no CD-ROM drive.")))?;
     if server.devices[drive].storage.is_some() {
-        return Err(ApiError::conflict("CDROM_DEVICE_IN_USE", "The CD-ROM drive already holds a storage; eject it first."));
+        return Err(ApiError::conflict("CDROM_DEVICE_IN_USE", "The CD-ROM drive already contains a storage. Eject it first."));
     }
     check_attachable(&store, account, &storage_uuid, &server, "cdrom")?;
 

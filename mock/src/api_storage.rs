@@ -366,7 +366,7 @@ pub fn restore(state: &Arc<AppState>, account: &str, uuid: &str) -> ApiResult {
     Ok(no_content())
 }
 
-/// `POST /storage/{uuid}/resize`: takes a backup named "Resize Backup" (answered already
+/// `POST /storage/{uuid}/resize`: takes a backup named "Resize Backup" (returned already
 /// online, as recorded), then holds the storage in `maintenance` while the filesystem grows.
 pub fn resize(state: &Arc<AppState>, account: &str, uuid: &str) -> ApiResult {
     let mut store = state.store();

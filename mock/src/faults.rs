@@ -28,7 +28,7 @@ pub struct FaultSpec {
     pub content_type: Option<String>,
     pub retry_after: Option<String>,
     pub latency_ms: Option<u64>,
-    /// `drop` closes the connection with no answer; `slow_body` reads an upload slowly.
+    /// `drop` closes the connection with no response, and `slow_body` reads an upload slowly.
     pub action: Option<String>,
     pub bytes_per_second: Option<u64>,
 }
@@ -44,11 +44,11 @@ pub struct Fault {
     pub remaining: u32,
 }
 
-/// What the service does with a request that matched a fault.
+/// Effect of a matched fault on its request.
 pub enum FaultEffect {
-    /// Answer with this response instead of handling the request.
+    /// Respond with this instead of handling the request.
     Respond(Response),
-    /// Close the connection without an answer.
+    /// Close the connection without a response.
     Drop,
     /// Handle the request, reading an upload body at this rate.
     SlowBody(u64),
@@ -97,7 +97,7 @@ pub fn take(state: &AppState, method: &str, path: &str) -> Option<FaultSpec> {
     Some(spec)
 }
 
-/// Waits out the fault's latency and says how the request continues.
+/// Waits out the fault's latency and returns how the request continues.
 pub async fn apply(spec: &FaultSpec) -> FaultEffect {
     if let Some(latency) = spec.latency_ms {
         tokio::time::sleep(Duration::from_millis(latency)).await;

@@ -137,8 +137,9 @@ fn storage_device(store: &Store, device: &crate::store::Device) -> Value {
             if let Some(tier) = &storage.tier {
                 fields.insert("storage_tier".into(), tier.clone().into());
             }
-            if let Some(labels) = labels(storage) {
-                fields.insert("labels".into(), labels);
+            // Recordings show device labels only for labelled storages.
+            if storage.labels.as_ref().is_some_and(|labels| !labels.is_empty()) {
+                fields.insert("labels".into(), labels(storage).unwrap_or_default());
             }
         }
         None => {

@@ -1,10 +1,10 @@
-//! `--replay FILE`: answers requests from one recorded case, in order.
+//! `--replay FILE`: responds to requests from one recorded case, in order.
 //!
 //! A case file holds `exchanges`, each with a `request` (`method`, `path`, `query`, `body`,
 //! and `binary: true` where the body was not recorded) and a `response` (`status`,
 //! `headers.content-type`, `body`, where `null` means an empty body). A request matches the
 //! next exchange when method, path, query and JSON body are equal, a numeric string counting
-//! as equal to the same number. A mismatch is answered with 400 naming the first difference,
+//! as equal to the same number. A mismatch gets a 400 naming the first difference,
 //! and the case does not advance.
 
 use std::path::Path;
@@ -74,7 +74,7 @@ impl Replay {
         })
     }
 
-    /// Answers one request from the next exchange, or with 400 naming the difference.
+    /// Responds to one request from the next exchange, or with 400 naming the difference.
     pub fn answer(&mut self, method: &str, path: &str, query: &str, body: &[u8]) -> Response {
         let Some(exchange) = self.exchanges.get(self.next) else {
             return self.mismatch(format!(

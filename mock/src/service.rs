@@ -23,12 +23,12 @@ use crate::uploader;
 /// Largest API or control request body read; UpCloud's bodies are small JSON documents.
 const MAX_JSON_BODY: usize = 16 << 20;
 
-/// What a request knows about the connection it came in on.
+/// Details of the connection a request came in on.
 #[derive(Clone)]
 pub struct Connection {
     pub tls: bool,
     pub local: SocketAddr,
-    /// Cancelling it closes the connection without an answer (the `drop` fault).
+    /// Cancelling it closes the connection without a response (the `drop` fault).
     pub kill: CancellationToken,
 }
 
