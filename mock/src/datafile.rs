@@ -4,7 +4,8 @@
 //! a mostly empty disk stays sparse.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
@@ -52,6 +53,7 @@ pub fn grow(data_dir: &Path, storage: &str, size_gib: u64) -> io::Result<()> {
 }
 
 /// Replaces the target's data with the source's (clone, backup, restore, templatize).
+/// Only the source's data extents are read, so copying a sparse disk costs what it holds.
 /// Blocks: run it on a blocking thread.
 pub fn copy(data_dir: &Path, source: &str, target: &str, target_size_gib: u64) -> io::Result<()> {
     let mut input = match File::open(path(data_dir, source)) {
@@ -68,19 +70,52 @@ pub fn copy(data_dir: &Path, source: &str, target: &str, target_size_gib: u64) -
     output.set_len(length)?;
 
     let mut block = vec![0u8; BLOCK];
-    let mut offset = 0u64;
-    while offset < length {
-        let filled = read_full(&mut input, &mut block)?;
-        if filled == 0 {
-            break;
+    for (start, end) in data_extents(&input)? {
+        let end = end.min(length);
+        let mut offset = start;
+        input.seek(SeekFrom::Start(offset))?;
+        while offset < end {
+            let wanted = BLOCK.min((end - offset) as usize);
+            let filled = read_full(&mut input, &mut block[..wanted])?;
+            if filled == 0 {
+                break;
+            }
+            if !is_zero(&block[..filled]) {
+                output.write_all_at(&block[..filled], offset)?;
+            }
+            offset += filled as u64;
         }
-        let usable = filled.min((length - offset) as usize);
-        if !is_zero(&block[..usable]) {
-            output.write_all_at(&block[..usable], offset)?;
-        }
-        offset += usable as u64;
     }
     Ok(())
+}
+
+/// The `(start, end)` byte ranges of a file that may hold data, found with `SEEK_DATA` and
+/// `SEEK_HOLE`. A file system without them reports the whole file as one range.
+fn data_extents(file: &File) -> io::Result<Vec<(u64, u64)>> {
+    let length = file.metadata()?.len();
+    let descriptor = file.as_raw_fd();
+    let mut extents = Vec::new();
+    let mut position: u64 = 0;
+    while position < length {
+        // SAFETY: lseek only reads the descriptor, which `file` keeps open for this call.
+        let start = unsafe { libc::lseek(descriptor, position as libc::off_t, libc::SEEK_DATA) };
+        if start < 0 {
+            let error = io::Error::last_os_error();
+            return match error.raw_os_error() {
+                Some(libc::ENXIO) => Ok(extents),
+                Some(libc::EINVAL) if extents.is_empty() => Ok(vec![(0, length)]),
+                _ => Err(error),
+            };
+        }
+        // SAFETY: as above.
+        let end = unsafe { libc::lseek(descriptor, start, libc::SEEK_HOLE) };
+        if end < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        extents.push((start as u64, end as u64));
+        position = end as u64;
+    }
+    Ok(extents)
 }
 
 /// Reads `length` bytes at `offset`; bytes past the end of the file read as zeros.

@@ -25,9 +25,13 @@ pub struct Mock {
 }
 
 impl Mock {
-    /// Starts `upcloud-mock --listen 127.0.0.1:0 --user a:b --token t --op-seconds 0.4` plus `extra`.
+    /// Starts `upcloud-mock --listen 127.0.0.1:0 --user a:b --token t --op-seconds 0.4` plus
+    /// `extra`, whose own `--op-seconds` replaces the default.
     pub fn start(extra: &[&str]) -> Mock {
-        let mut args = vec!["--listen", "127.0.0.1:0", "--user", "a:b", "--token", TOKEN, "--op-seconds", OP_SECONDS];
+        let mut args = vec!["--listen", "127.0.0.1:0", "--user", "a:b", "--token", TOKEN];
+        if !extra.contains(&"--op-seconds") {
+            args.extend_from_slice(&["--op-seconds", OP_SECONDS]);
+        }
         args.extend_from_slice(extra);
         Self::start_with(&args)
     }
