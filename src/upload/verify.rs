@@ -35,6 +35,21 @@ impl WrittenData {
         to_hex(&self.sha256)
     }
 
+    /// Builds the result from a hex digest computed elsewhere (by the
+    /// runtime's own SHA-256); `None` if `hex` is not 64 hex digits.
+    pub fn from_hex(hex: &str, bytes: u64) -> Option<WrittenData> {
+        let hex = hex.as_bytes();
+        if hex.len() != 64 {
+            return None;
+        }
+        let mut sha256 = [0u8; 32];
+        for (byte, pair) in sha256.iter_mut().zip(hex.chunks(2)) {
+            let text = std::str::from_utf8(pair).ok()?;
+            *byte = u8::from_str_radix(text, 16).ok()?;
+        }
+        Some(WrittenData { sha256, bytes })
+    }
+
     /// Compares with the uploader's answer. Digests compare case-insensitively.
     pub fn check_against(&self, uploader_sha256: &str, uploader_bytes: u64) -> Result<(), UploadError> {
         let expected = self.sha256_hex();
@@ -507,6 +522,15 @@ mod tests {
         file[header.end - 4..header.end].copy_from_slice(&crc.to_le_bytes());
         let error = verify(ImageFormat::Xz, &file, 1024, None).unwrap_err();
         assert!(error.to_string().contains("verify: false"), "{error}");
+    }
+
+    #[test]
+    fn from_hex_round_trips() {
+        let written = verify(ImageFormat::Raw, b"abc", 3, None).unwrap();
+        let parsed = WrittenData::from_hex(&written.sha256_hex().to_ascii_uppercase(), 3).unwrap();
+        assert_eq!(parsed, written);
+        assert_eq!(WrittenData::from_hex("abc", 3), None);
+        assert_eq!(WrittenData::from_hex(&"zz".repeat(32), 3), None);
     }
 
     #[test]
