@@ -26,6 +26,12 @@ wasm-bindgen --target web --out-dir "$dist" --out-name "$crate" \
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
   "$dist/${crate}_bg.wasm" -o "$dist/${crate}_bg.wasm"
 
+# wasm-bindgen declares `[Symbol.dispose]()` on exported classes, which only
+# type-checks with TypeScript's ESNext.Disposable library. Nothing in this
+# package needs disposing by hand, so the declaration is dropped from the
+# types (the method stays at run time) and projects on ES2022 libs compile.
+sed -i '/^ *\[Symbol\.dispose\]() *: *void;$/d' "$dist/$crate.d.ts"
+
 # The classes live in snippet files under a hashed directory name; entries
 # import them through this fixed path so they export the very same classes
 # the glue uses, and `instanceof` holds.
