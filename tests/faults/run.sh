@@ -41,7 +41,7 @@ stop_runner() {
 trap stop_runner EXIT INT TERM
 
 tests=(tests/faults/node/*.test.mjs)
-setsid node --test --test-concurrency=1 --test-timeout=120000 "${tests[@]}" &
+setsid node --test --test-reporter=spec --test-concurrency=1 --test-timeout=120000 "${tests[@]}" &
 runner=$!
 status=0
 wait "$runner" || status=$?

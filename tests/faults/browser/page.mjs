@@ -54,7 +54,7 @@ window.faultSuite = {
   async importSelected({ apiBase, token, storageUuid }) {
     const progress = progressLog();
     const outcome = await settle(manager({ apiBase, token }).importStorageFromFile(
-      storageUuid, selectedFile(), { onProgress: progress.onProgress },
+      storageUuid, selectedFile(), { onProgress: progress.onProgress, pollIntervalMs: 50 },
     ));
     return { ...outcome, value: outcome.value && { ...outcome.value }, progress: progress.events };
   },
@@ -80,7 +80,7 @@ window.faultSuite = {
       controller.abort();
     }, afterMs);
     const outcome = await settle(manager({ apiBase, token }).importStorageFromFile(
-      storageUuid, selectedFile(), { signal: controller.signal },
+      storageUuid, selectedFile(), { signal: controller.signal, pollIntervalMs: 50 },
     ));
     return { ...outcome, value: undefined, lateMs: performance.now() - abortedAt };
   },

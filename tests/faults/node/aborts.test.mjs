@@ -37,12 +37,13 @@ test('aborted signal rejects before any request', async () => {
   await mock.clearRequests();
   const signal = abortedSignal();
 
-  await rejectsWith(manager.getStorages('private', { signal }), { code: 'ABORTED' });
+  await rejectsWith(manager.listStorages({ signal }), { code: 'ABORTED' });
+  await rejectsWith(manager.getStorages('private', undefined, { signal }), { code: 'ABORTED' });
   await rejectsWith(manager.getStorage(storage.uuid, { signal }), { code: 'ABORTED' });
   await rejectsWith(manager.createStorage({ zone: ZONE, size: 10, title: 'never' }, { signal }), { code: 'ABORTED' });
-  await rejectsWith(manager.deleteStorage(storage.uuid, { signal }), { code: 'ABORTED' });
+  await rejectsWith(manager.deleteStorage(storage.uuid, undefined, { signal }), { code: 'ABORTED' });
   await rejectsWith(manager.waitForStorageState(storage.uuid, 'online', { signal }), { code: 'ABORTED' });
-  await rejectsWith(manager.importStorageFromFile(storage.uuid, new Blob([rawImageBytes(1024)]), { signal }), {
+  await rejectsWith(manager.importStorageFromFile(storage.uuid, new Blob([rawImageBytes(1024)]), { signal, pollIntervalMs: 50 }), {
     code: 'ABORTED',
   });
 
@@ -76,13 +77,29 @@ test('JSON call timeout rejects with TIMEOUT', async () => {
   await mock.clearFaults();
 });
 
+// The mock reads the slowed body at 2 MiB/s. After the client closes the
+// connection, the mock still drains what the kernel buffered (a few MiB on
+// loopback) before it sees the end, so the checks below allow for that.
+const SLOW_BYTES_PER_SECOND = 2 * 1024 * 1024;
+const LARGE_IMAGE_BYTES = 32 * 1024 * 1024;
+const DRAIN_TIMEOUT_MS = 10000;
+
 async function slowUploadTarget(title) {
   const storage = await createTestStorage(manager, title);
-  // 64 KiB/s makes a 4 MiB body take about a minute, far longer than the test.
   await mock.faults({
-    method: 'PUT', path_prefix: '/uploader/', count: 1, action: 'slow_body', bytes_per_second: 64 * 1024,
+    method: 'PUT', path_prefix: '/uploader/', count: 1, action: 'slow_body', bytes_per_second: SLOW_BYTES_PER_SECOND,
   });
   return storage;
+}
+
+async function closedSession(storageUuid, what) {
+  const session = await eventually(async () => {
+    const sessions = await uploadSessions(mock);
+    return sessions.find((entry) => entry.storage === storageUuid && entry.state !== 'receiving');
+  }, { timeoutMs: DRAIN_TIMEOUT_MS, what });
+  assert.equal(session.state, 'aborted');
+  assert.ok(session.received_bytes < LARGE_IMAGE_BYTES, 'the whole body was sent after the abort');
+  return session;
 }
 
 test('upload aborted after 200 ms rejects promptly', async () => {
@@ -94,17 +111,13 @@ test('upload aborted after 200 ms rejects promptly', async () => {
     controller.abort();
   }, 200);
 
-  await rejectsWith(manager.importStorageFromFile(storage.uuid, new Blob([rawImageBytes(4 * 1024 * 1024)]), {
-    signal: controller.signal,
+  await rejectsWith(manager.importStorageFromFile(storage.uuid, new Blob([rawImageBytes(LARGE_IMAGE_BYTES)]), {
+    signal: controller.signal, pollIntervalMs: 50,
   }), { code: 'ABORTED' });
   const late = Date.now() - abortedAt;
 
   assert.ok(late < 700, `rejected ${late} ms after the abort`);
-  const session = await eventually(async () => {
-    const sessions = await uploadSessions(mock);
-    return sessions.find((entry) => entry.storage === storage.uuid && entry.state === 'aborted');
-  }, { what: 'the mock to see the upload connection close' });
-  assert.ok(session.received_bytes < 4 * 1024 * 1024);
+  await closedSession(storage.uuid, 'the mock to see the upload connection close');
   await mock.clearFaults();
 });
 
@@ -112,29 +125,29 @@ test('upload timeout rejects with TIMEOUT', async () => {
   const storage = await slowUploadTarget('upload timed out');
   const created = await manager.createStorageImport({ storage: storage.uuid, source: 'direct_upload' });
 
-  await rejectsWith(manager.uploadFileForStorageImport(created, new Blob([rawImageBytes(4 * 1024 * 1024)]), {
+  const started = Date.now();
+  await rejectsWith(manager.uploadFileForStorageImport(created, new Blob([rawImageBytes(LARGE_IMAGE_BYTES)]), {
     timeoutMs: 300,
   }), { code: 'TIMEOUT' });
+  const elapsed = Date.now() - started;
 
-  await eventually(async () => {
-    const sessions = await uploadSessions(mock);
-    return sessions.find((entry) => entry.storage === storage.uuid && entry.state === 'aborted');
-  }, { what: 'the mock to see the timed-out upload close' });
+  assert.ok(elapsed < 1000, `the 300 ms upload timeout fired after ${elapsed} ms`);
+  await closedSession(storage.uuid, 'the mock to see the timed-out upload close');
   await mock.clearFaults();
 });
 
 test('aborted upload can be sent again', async () => {
   const storage = await slowUploadTarget('upload aborted then repeated');
-  const image = new Blob([rawImageBytes(256 * 1024)]);
+  const image = new Blob([rawImageBytes(LARGE_IMAGE_BYTES)]);
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 200);
-  await rejectsWith(manager.importStorageFromFile(storage.uuid, image, { signal: controller.signal }), {
+  await rejectsWith(manager.importStorageFromFile(storage.uuid, image, { signal: controller.signal, pollIntervalMs: 50 }), {
     code: 'ABORTED',
   });
   await mock.clearFaults();
 
   await manager.waitForStorageState(storage.uuid, 'online', { intervalMs: 50 });
-  const done = await manager.importStorageFromFile(storage.uuid, image);
+  const done = await manager.importStorageFromFile(storage.uuid, image, { pollIntervalMs: 50 });
 
   assert.equal(done.state, 'completed');
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import {
-  assertNamesField, createTestStorage, journal, rejectionOf, repoRoot, startFaultMock, tokenManager, ZONE,
+  assertNamesField, assertUpCloudError, createTestStorage, journal, rejectionOf, repoRoot, startFaultMock, tokenManager, ZONE,
 } from '../lib/harness.mjs';
 
 const LARGE_STORAGE = '01f4a1b2-3c4d-4e5f-8a9b-0c1d2e3f4a5b';
@@ -74,6 +74,26 @@ test('size as string is rejected', async () => {
   assertNamesField(await rejectionOf(manager.modifyStorage(storage.uuid, { size: '20' })), 'size');
   assertNamesField(await rejectionOf(manager.createStorage({ zone: ZONE, size: 10.5, title: 'fractional size' })), 'size');
   assertNamesField(await rejectionOf(manager.createStorage({ zone: ZONE, size: 2 ** 53, title: 'huge size' })), 'size');
+
+  const sent = (await journal(mock, { pathPrefix: '/1.3/' })).filter((entry) => entry.method !== 'GET');
+  assert.deepEqual(sent, [], 'a rejected input must not reach the API');
+});
+
+test('array in place of an object is rejected', async () => {
+  const storage = await createTestStorage(manager, 'target of positional arrays');
+  await mock.clearRequests();
+
+  // serde reads a struct from a sequence by field order, so each of these
+  // would otherwise be accepted as the object it imitates.
+  assertUpCloudError(await rejectionOf(manager.createStorage([ZONE, 10, 'positional'])), { code: 'VALIDATION_ERROR' });
+  assertNamesField(await rejectionOf(manager.createStorage({
+    zone: ZONE, size: 10, title: 'positional label', labels: [['color', 'green']],
+  })), 'labels');
+  assertNamesField(await rejectionOf(manager.createStorage({
+    zone: ZONE, size: 10, title: 'positional rule', backupRule: ['daily', '0430', 7],
+  })), 'backupRule');
+  assertUpCloudError(await rejectionOf(manager.modifyStorage(storage.uuid, ['renamed'])), { code: 'VALIDATION_ERROR' });
+  assertUpCloudError(await rejectionOf(manager.getStorage(storage.uuid, [])), { code: 'VALIDATION_ERROR' });
 
   const sent = (await journal(mock, { pathPrefix: '/1.3/' })).filter((entry) => entry.method !== 'GET');
   assert.deepEqual(sent, [], 'a rejected input must not reach the API');

@@ -14,6 +14,7 @@ import {
 } from '../lib/harness.mjs';
 
 const IMAGE_BYTES = 2 * 1024 * 1024 + 77;
+const ABORTED_IMAGE_BYTES = 32 * 1024 * 1024;
 const STRINGIFIED_STREAM = '[object ReadableStream]';
 
 let mock;
@@ -21,6 +22,7 @@ let manager;
 let browser;
 let image;
 let imagePath;
+let abortedImagePath;
 
 before(async () => {
   mock = await startFaultMock({
@@ -32,6 +34,8 @@ before(async () => {
   await mkdir(dir, { recursive: true });
   imagePath = join(dir, 'browser-upload.raw');
   await writeFile(imagePath, image);
+  abortedImagePath = join(dir, 'browser-upload-aborted.raw');
+  await writeFile(abortedImagePath, rawImageBytes(ABORTED_IMAGE_BYTES));
   browser = await launchChromium();
 });
 
@@ -40,9 +44,9 @@ after(async () => {
   await mock?.stop();
 });
 
-async function pageWithFile(options) {
+async function pageWithFile(options, path = imagePath) {
   const opened = await openSuitePage(browser.context, mock.url, options);
-  await opened.page.setInputFiles('#image', imagePath);
+  await opened.page.setInputFiles('#image', path);
   return opened;
 }
 
@@ -137,9 +141,9 @@ test('browser without stream bodies gets the file bytes', async () => {
 test('Chromium upload abort rejects promptly', async () => {
   const storage = await createTestStorage(manager, 'Chromium upload aborted');
   await mock.faults({
-    method: 'PUT', path_prefix: '/uploader/', count: 1, action: 'slow_body', bytes_per_second: 64 * 1024,
+    method: 'PUT', path_prefix: '/uploader/', count: 1, action: 'slow_body', bytes_per_second: 2 * 1024 * 1024,
   });
-  const { page, consoleLines } = await pageWithFile();
+  const { page, consoleLines } = await pageWithFile({}, abortedImagePath);
 
   const outcome = await page.evaluate((args) => window.faultSuite.abortSelected(args), {
     apiBase: mock.apiBase, token: TOKEN, storageUuid: storage.uuid, afterMs: 200,
@@ -149,10 +153,13 @@ test('Chromium upload abort rejects promptly', async () => {
   assert.equal(outcome.error.code, 'ABORTED', explain(outcome, consoleLines));
   assert.ok(outcome.error.isUpCloudError);
   assert.ok(outcome.lateMs < 700, `rejected ${Math.round(outcome.lateMs)} ms after the abort`);
-  await eventually(async () => {
+  // The mock drains what the kernel buffered before it sees the end.
+  const session = await eventually(async () => {
     const sessions = await uploadSessions(mock);
-    return sessions.find((session) => session.storage === storage.uuid && session.state === 'aborted');
-  }, { what: 'the mock to see the upload connection close' });
+    return sessions.find((entry) => entry.storage === storage.uuid && entry.state !== 'receiving');
+  }, { timeoutMs: 10000, what: 'the mock to see the upload connection close' });
+  assert.equal(session.state, 'aborted');
+  assert.ok(session.received_bytes < ABORTED_IMAGE_BYTES, 'the whole body was sent after the abort');
   await new Promise((done) => setTimeout(done, 300));
   assert.deepEqual(await page.evaluate(() => window.faultSuite.unhandledRejections()), []);
   await mock.clearFaults();

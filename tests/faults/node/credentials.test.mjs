@@ -65,7 +65,7 @@ test('uploader PUT carries no Authorization', async () => {
   const owner = manager({ username: USERNAME, password: PASSWORD });
   const storage = await createTestStorage(owner, 'upload without authorization');
 
-  await owner.importStorageFromFile(storage.uuid, new Blob([rawImageBytes(16 * 1024)]));
+  await owner.importStorageFromFile(storage.uuid, new Blob([rawImageBytes(16 * 1024)]), { pollIntervalMs: 50 });
 
   const puts = await journal(mock, { method: 'PUT', pathPrefix: '/uploader/' });
   assert.ok(puts.length > 0, 'the upload did not reach the mock');
@@ -92,7 +92,7 @@ function renderings(error) {
 
 async function uploadTo(owner, title) {
   const target = await createTestStorage(owner, title);
-  return owner.importStorageFromFile(target.uuid, new Blob([rawImageBytes(16 * 1024)]));
+  return owner.importStorageFromFile(target.uuid, new Blob([rawImageBytes(16 * 1024)]), { pollIntervalMs: 50 });
 }
 
 test('secrets stay out of errors and logs', async () => {

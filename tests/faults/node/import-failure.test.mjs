@@ -79,7 +79,7 @@ test('failed file import rejects with IMPORT_FAILED', async () => {
   });
 
   const error = await rejectionOf(manager.importStorageFromFile(
-    storage.uuid, new Blob([rawImageBytes(32 * 1024)]),
+    storage.uuid, new Blob([rawImageBytes(32 * 1024)]), { pollIntervalMs: 50 },
   ));
 
   assertImportFailed(error, storage.uuid);
@@ -103,7 +103,7 @@ test('cancelled file import rejects with IMPORT_CANCELLED', async () => {
   await mock.nextImport({ outcome: 'cancelled' });
 
   const error = await rejectionOf(manager.importStorageFromFile(
-    storage.uuid, new Blob([rawImageBytes(32 * 1024)]),
+    storage.uuid, new Blob([rawImageBytes(32 * 1024)]), { pollIntervalMs: 50 },
   ));
 
   assertUpCloudError(error, { code: 'IMPORT_CANCELLED' });

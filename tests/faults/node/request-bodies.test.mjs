@@ -108,9 +108,11 @@ for (const [name, spread] of [
     }
     assert.ok(error instanceof UpCloudError, `unexpected error ${error}`);
     assert.equal(error.code, 'VALIDATION_ERROR');
-    assert.ok(error.message.includes('uuid') || error.field === 'uuid',
-      `the rejection must name the read-only fields: ${error.message}`);
     assert.equal(puts.length, 0, 'nothing is sent when the input is rejected');
+    // One rejection must name every read-only field given, so the caller
+    // can fix the input in one step.
+    const unnamed = ['uuid', 'state', 'type', 'servers', 'backups'].filter((field) => !error.message.includes(field));
+    assert.deepEqual(unnamed, [], `the rejection does not name them: ${error.message}`);
   });
 }
 

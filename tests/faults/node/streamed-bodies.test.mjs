@@ -74,7 +74,7 @@ test('file Blob upload lands byte for byte', async () => {
   const progress = progressRecorder();
 
   const done = await manager.importStorageFromFile(storage.uuid, await openAsBlob(imagePath), {
-    onProgress: progress.onProgress,
+    onProgress: progress.onProgress, pollIntervalMs: 50,
   });
 
   assert.equal(done.state, 'completed');

@@ -51,7 +51,7 @@ test('delete with waitUntilOnline retries after 409', async () => {
   await conflictOnce('DELETE', path);
   await mock.clearRequests();
 
-  await manager.deleteStorage(storage.uuid, { waitUntilOnline: true });
+  await manager.deleteStorage(storage.uuid, undefined, { waitUntilOnline: true });
 
   const deletes = await journal(mock, { method: 'DELETE', path });
   assert.deepEqual(deletes.map((entry) => entry.status), [409, 204]);
@@ -63,7 +63,7 @@ test('delete during maintenance waits when asked', async () => {
   await mock.setState(storage.uuid, { state: 'maintenance', seconds: 0.8 });
 
   await rejectsWith(manager.deleteStorage(storage.uuid), { code: 'STORAGE_STATE_ILLEGAL', status: 409 });
-  await manager.deleteStorage(storage.uuid, { waitUntilOnline: true });
+  await manager.deleteStorage(storage.uuid, undefined, { waitUntilOnline: true });
 
   await rejectsWith(manager.getStorage(storage.uuid), { code: 'STORAGE_NOT_FOUND', status: 404 });
 });
@@ -100,7 +100,7 @@ test('second 409 after waiting is reported', async () => {
   });
   await mock.clearRequests();
 
-  await rejectsWith(manager.deleteStorage(storage.uuid, { waitUntilOnline: true }), {
+  await rejectsWith(manager.deleteStorage(storage.uuid, undefined, { waitUntilOnline: true }), {
     code: 'STORAGE_STATE_ILLEGAL', status: 409,
   });
 

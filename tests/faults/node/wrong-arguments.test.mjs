@@ -49,11 +49,12 @@ function managerSignatures() {
   const input = (valid) => ({ kind: 'input', valid });
   const source = { kind: 'source', valid: new Blob([rawImageBytes(1024)]) };
   return {
-    getStorages: [{ kind: 'filter', valid: 'private' }, options],
+    getStorages: [{ kind: 'filter', valid: 'private' }, options, options],
+    listStorages: [options],
     getStorage: [uuid, options],
     createStorage: [input({ zone: ZONE, size: 10, title: 'table' }), options],
     modifyStorage: [uuid, { kind: 'changes', valid: { title: 'table' } }, options],
-    deleteStorage: [uuid, options],
+    deleteStorage: [uuid, options, options],
     cloneStorage: [uuid, input({ title: 'table', zone: ZONE }), options],
     cancelCloneStorage: [uuid, options],
     createStorageBackup: [uuid, title, options],
@@ -81,7 +82,7 @@ function storageSignatures() {
   const title = { kind: 'title', valid: 'valid title' };
   return {
     update: [{ kind: 'changes', valid: { title: 'table' } }, options],
-    destroy: [options],
+    destroy: [options, options],
     clone: [{ kind: 'input', valid: { title: 'table', zone: ZONE } }, options],
     cancelCloning: [options],
     createBackup: [title, options],
