@@ -35,6 +35,9 @@ status=0
 echo "== Node $(node --version)"
 node --test --test-concurrency=1 tests/js/node.test.mjs tests/js/regressions.test.mjs tests/js/readme.test.mjs || status=1
 
+echo "== Chromium (playwright-core)"
+node --test tests/js/browser.test.mjs || status=1
+
 echo "== Deno $("$bin/deno" --version | head -n 1)"
 DENO_DIR="$out/deno-cache" "$bin/deno" run --quiet --no-prompt \
   --allow-read --allow-write="$out" --allow-net=127.0.0.1 --allow-env --allow-run \
