@@ -19,8 +19,8 @@ wasm-bindgen --target web --out-dir "$dist" --out-name "$crate" \
   "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/$profile/$crate.wasm"
 
 # wasm-opt reads the enabled features from the module's target_features
-# section; the explicit flags cover the features rustc enables by default
-# for wasm32-unknown-unknown in case that section is stripped.
+# section. That section is stripped by `strip = true`, so the flags name the
+# features rustc enables by default for wasm32-unknown-unknown.
 "$bin/wasm-opt" -Oz \
   --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
@@ -32,9 +32,9 @@ wasm-bindgen --target web --out-dir "$dist" --out-name "$crate" \
 # types (the method stays at run time) and projects on ES2022 libs compile.
 sed -i '/^ *\[Symbol\.dispose\]() *: *void;$/d' "$dist/$crate.d.ts"
 
-# The classes live in snippet files under a hashed directory name; entries
-# import them through this fixed path so they export the very same classes
-# the glue uses, and `instanceof` holds.
+# The classes live in snippet files under a hashed directory name. Entries
+# import them through this fixed path, so they export the very classes the
+# glue uses and `instanceof` works.
 error_js=$(cd "$dist" && find snippets -path '*/src/js/error.js' | head -n 1)
 storage_js=$(cd "$dist" && find snippets -path '*/src/js/storage.js' | head -n 1)
 if [ -z "$error_js" ] || [ -z "$storage_js" ]; then
@@ -48,9 +48,9 @@ JS
 
 # js-sys finds the global object by probing `self`, then `window`, then
 # `globalThis`. Every runtime this package supports has `self` or
-# `globalThis`, so the `window` probe is replaced by `undefined`: the shipped
-# JavaScript must not name `window`, because code that does breaks (or is
-# rejected by linters and bundler checks) in Node, Deno, workerd and Workers.
+# `globalThis`, so the `window` probe is replaced by `undefined`. The shipped
+# JavaScript must not name `window` at all, because checks for browser-only
+# code in Node, Deno and Workers projects reject packages that do.
 glue="$dist/$crate.js"
 probe="typeof window === 'undefined' ? undefined : window"
 probes=$(grep -cF "$probe" "$glue" || true)

@@ -81,7 +81,7 @@ pub(crate) fn check_signal(value: JsValue) -> Result<Signal, Error> {
 /// A response parser of the core, such as `response::parse_storage`.
 pub(crate) type Parser<T> = fn(u16, Option<&str>, &[u8]) -> Result<T, Error>;
 
-/// Sends `request` and parses the answer with `parse`. A failed status gives
+/// Sends `request` and parses the response with `parse`. A failed status gives
 /// the core's error with `retryAfter` from the response headers.
 pub(crate) async fn call<T>(
     client: &Client,

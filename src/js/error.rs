@@ -13,8 +13,8 @@ extern "C" {
 }
 
 /// Builds the `UpCloudError` for `error`. An HTTP error whose body carried
-/// no UpCloud code gets `code: null`, so `code` only ever holds a real
-/// UpCloud code or one of this package's documented codes.
+/// no UpCloud code gets `code: null`, so `code` is only ever a real UpCloud
+/// code or one of this package's documented codes.
 pub(crate) fn to_js_error(error: &Error) -> JsValue {
     let details = Object::new();
     let code = if error.code == codes::HTTP_ERROR { None } else { Some(error.code.as_str()) };
@@ -40,9 +40,8 @@ pub(crate) fn to_js_error(error: &Error) -> JsValue {
     create_up_cloud_error(&message_of(error), &details)
 }
 
-/// The core words some validation messages as a predicate (`is not a UUID`)
-/// to go after the field's name; JS readers see the message alone, so the
-/// field is put in front.
+/// Puts the field's name in front of validation messages that the core words
+/// as a predicate (`is not a UUID`), because JS readers see the message alone.
 fn message_of(error: &Error) -> String {
     match &error.field {
         Some(field) if error.code == codes::VALIDATION_ERROR && error.message.starts_with("is ") => {

@@ -93,10 +93,10 @@ impl CloudManager {
     /// with `waitForStorageState` when it must be `online`.
     ///
     /// Rejects with `IMPORT_FAILED` (with `importErrorCode`,
-    /// `importErrorMessage` and `storageUuid`) when the import fails, with
-    /// `IMPORT_CANCELLED` when it is cancelled, with `TIMEOUT` after
-    /// `timeoutMs` (default 10 minutes), with `ABORTED` on `signal`, and
-    /// with the last error after four failed polls in a row. `onPoll` sees
+    /// `importErrorMessage` and `storageUuid`) when the import fails, and
+    /// with `IMPORT_CANCELLED` when it is cancelled. It also rejects with
+    /// `TIMEOUT` after `timeoutMs` (default 10 minutes), with `ABORTED` on
+    /// `signal`, and with the last error after four failed polls in a row. `onPoll` sees
     /// each polled `StorageImport`.
     #[wasm_bindgen(js_name = waitForStorageImport, unchecked_return_type = "Promise<StorageImport>")]
     pub fn wait_for_storage_import(

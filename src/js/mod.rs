@@ -2,10 +2,10 @@
 //! arguments and results, and the `UpCloudError` and `Storage` JS classes.
 //!
 //! Every exported method returns a Promise built over a clone of the
-//! manager's [`Client`](crate::transport::Client) handle, parses every
-//! argument into a typed value first (so bad input rejects with
-//! `VALIDATION_ERROR` before any request), and converts every failure to an
-//! `UpCloudError` through [`error::to_js_error`].
+//! manager's [`Client`](crate::transport::Client) handle. It parses every
+//! argument into a typed value first, so bad input rejects with
+//! `VALIDATION_ERROR` before any request, and it converts every failure to
+//! an `UpCloudError` through [`error::to_js_error`].
 
 mod args;
 mod call;

@@ -1,7 +1,7 @@
 // The Storage class that CloudManager resolves storages to. Its own
 // enumerable properties are the data fields only, so `JSON.stringify` and
-// spreading give plain data; the manager that made it is kept in a private
-// field and used by the methods.
+// spreading give plain data. The methods act through the manager that made
+// the object, which is kept in a private field.
 
 /**
  * A storage (disk, backup, template or CD-ROM) as the API last reported it,

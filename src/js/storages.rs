@@ -365,7 +365,7 @@ impl CloudManager {
     /// `timeoutMs` (default 10 minutes), with `ABORTED` on `signal`, and with
     /// the last error after four failed polls in a row (network errors, 429,
     /// 5xx). Polls start `intervalMs` apart (default 1 s) and slow down to
-    /// ten times that; `onPoll` sees each polled `Storage`.
+    /// ten times that; `onPoll` receives each polled `Storage`.
     #[wasm_bindgen(js_name = waitForStorageState, unchecked_return_type = "Promise<Storage>")]
     pub fn wait_for_storage_state(
         &self,

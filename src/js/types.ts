@@ -6,7 +6,7 @@ export type Credentials =
 /** Severity passed to a logger. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-/** What is logged about each HTTP attempt. Headers, bodies and credentials never are. */
+/** Fields logged for each HTTP attempt. Headers, bodies and credentials are never logged. */
 export interface LogFields {
   method: string;
   /** The API path without the query, such as `/1.3/storage/01…`. */
@@ -38,7 +38,7 @@ export interface ManagerOptions {
   retries?: number;
   /** The fetch function to use instead of `globalThis.fetch`, for proxies and tests. */
   fetch?: (input: string, init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal }) => Promise<Response>;
-  /** Where to send one line per HTTP attempt. Off by default. */
+  /** Receiver of one log line per HTTP attempt. Off by default. */
   logger?: Logger;
 }
 
@@ -51,13 +51,13 @@ export interface CallOptions {
 /** Options of calls that change a storage. */
 export interface MutationOptions extends CallOptions {
   /**
-   * When the API answers 409 `STORAGE_STATE_ILLEGAL` because the storage is
+   * When the API responds with 409 `STORAGE_STATE_ILLEGAL` because the storage is
    * busy, wait until it is `online` and send the call once more. Off by default.
    */
   waitUntilOnline?: boolean;
 }
 
-/** Which storages `getStorages` lists. */
+/** The kind of storages `getStorages` lists. */
 export type StorageFilter = 'normal' | 'public' | 'private' | 'backup' | 'cdrom' | 'template' | 'favorite' | 'all';
 
 /** Options of `getStorages`. */
@@ -68,7 +68,7 @@ export interface GetStoragesOptions extends CallOptions {
 
 /** Options of `listStorages`. */
 export interface ListStoragesOptions extends GetStoragesOptions {
-  /** Which storages to list. Default `'all'`. */
+  /** The kind of storages to list. Default `'all'`. */
   filter?: StorageFilter;
 }
 
@@ -114,7 +114,7 @@ export interface StorageData {
   access: 'public' | 'private' | (string & {});
   /** Percentage done of the running operation, or `null`. */
   progress: number | null;
-  /** Whether the data is encrypted at rest; `null` when the API does not say. */
+  /** Whether the data is encrypted at rest; `null` when the API does not report it. */
   encrypted: boolean | null;
   labels: Label[];
   /** `null` when there is no rule and in list results. */
@@ -186,7 +186,7 @@ export interface ModifyStorageInput {
   labels?: Label[] | null;
 }
 
-/** What happens to a storage's backups when it is deleted. */
+/** The policy for a storage's backups when it is deleted. */
 export interface DeleteStorageOptions {
   /** `keep` (default), `keep_latest` or `delete`. */
   backups?: 'keep' | 'keep_latest' | 'delete';

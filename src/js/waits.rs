@@ -139,9 +139,9 @@ fn with_storage(error: Error, uuid: &str) -> Error {
     }
 }
 
-/// The shared loop. Each poll is one attempt without transport retries:
-/// transient failures are counted here instead, and a `Retry-After` longer
-/// than the next pause lengthens it.
+/// Polls `request` until `classify` reports done. Each poll is one attempt
+/// without transport retries, because transient failures are counted here
+/// instead. A `Retry-After` longer than the next pause lengthens it.
 async fn poll_until<T>(
     client: &Client,
     request: &ApiRequest,
@@ -199,7 +199,7 @@ async fn poll_until<T>(
 
 /// Sends a request that changes the storage `uuid`. With `wait_until_online`
 /// a 409 `STORAGE_STATE_ILLEGAL` (the storage is busy) makes it wait for
-/// `online` and send the request once more; a 409 means the API did not act,
+/// `online` and send the request once more. A 409 means the API did not act,
 /// so the repeat cannot do the work twice.
 pub(crate) async fn mutate<T>(
     client: &Client,

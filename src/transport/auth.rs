@@ -13,18 +13,18 @@ pub(crate) struct Credentials {
 }
 
 impl Credentials {
-    /// HTTP Basic over the UTF-8 bytes of `username:password`.
+    /// Creates HTTP Basic credentials over the UTF-8 bytes of `username:password`.
     pub(crate) fn basic(username: &str, password: &str) -> Credentials {
         let encoded = STANDARD.encode(format!("{username}:{password}").as_bytes());
         Credentials { header: format!("Basic {encoded}") }
     }
 
-    /// An API token, sent as `Bearer`.
+    /// Creates credentials from an API token, sent as `Bearer`.
     pub(crate) fn bearer(token: &str) -> Credentials {
         Credentials { header: format!("Bearer {token}") }
     }
 
-    /// The `Authorization` header value. Callers pass it to fetch and nowhere else.
+    /// Returns the `Authorization` header value. Callers pass it to fetch and nowhere else.
     pub(crate) fn header_value(&self) -> &str {
         &self.header
     }

@@ -37,7 +37,7 @@ pub(crate) struct Client {
     config: Rc<ClientConfig>,
 }
 
-/// Why an API call produced no response to parse.
+/// The reason an API call produced no response to parse.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum CallFailure {
     /// No response came back, even after the allowed retries.
@@ -189,7 +189,7 @@ impl Client {
 }
 
 
-/// The response's `Retry-After` as a delay from now, if it has a valid one.
+/// Parses the response's `Retry-After` into a delay from now, if it has a valid one.
 pub(crate) fn retry_after_of(response: &HttpResponse) -> Option<std::time::Duration> {
     let value = response.retry_after.as_deref()?;
     parse_retry_after(value, js_sys::Date::now().max(0.0) as u64)

@@ -29,7 +29,7 @@ pub(crate) struct HttpRequest<'a> {
     pub(crate) body: Option<&'a str>,
 }
 
-/// What came back, with the body read to the end as text.
+/// A response, with the body read to the end as text.
 #[derive(Debug)]
 pub(crate) struct HttpResponse {
     pub(crate) status: u16,
@@ -38,15 +38,15 @@ pub(crate) struct HttpResponse {
     pub(crate) body: String,
 }
 
-/// Why no response came back.
+/// The reason no response came back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum FetchFailure {
     /// fetch rejected for another reason than our signal: DNS, refused
     /// connection, TLS, CORS, or a custom fetch that threw. The text is the
     /// runtime's message.
     Network(String),
-    /// The call's signal aborted; the cause says whether by the caller or by
-    /// the timeout.
+    /// The call's signal aborted; the cause records whether the caller or the
+    /// timeout aborted it.
     Aborted(AbortCause),
 }
 

@@ -5,7 +5,7 @@
 
 /**
  * Links a caller's optional AbortSignal and a timeout into one signal for a
- * single call. `reason()` tells which side fired so the caller can report a
+ * single call. `reason()` returns which side fired so the caller can report a
  * timeout apart from a user abort; `dispose()` clears the timer and removes
  * the listener from the caller's signal.
  *

@@ -54,7 +54,7 @@ impl CallSignal {
         CallSignal { linked: link_signals(user_signal, timeout_ms) }
     }
 
-    /// The signal to hand to `fetch`.
+    /// Returns the signal to hand to `fetch`.
     pub(crate) fn signal(&self) -> JsValue {
         self.linked.signal()
     }

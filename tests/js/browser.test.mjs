@@ -1,6 +1,6 @@
-// The browser entry in headless Chromium: a page and a dedicated Web Worker
-// import `/pkg/web.js` from the installed package (served by the mock under
-// /pkg/, same origin as the API) and run a short flow, once with the lazy
+// The browser entry in headless Chromium. A page and a dedicated Web Worker
+// import `/pkg/web.js` from the installed package, which the mock serves
+// under /pkg/ on the API's origin. Both run a short flow, once with the lazy
 // initialisation inside the first call and once after an explicit init(url).
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';

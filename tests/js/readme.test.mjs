@@ -1,7 +1,7 @@
 // Runs the JavaScript examples of pkg/README.md, in order, as one module in
 // the scratch project against upcloud-mock. The examples use the default
 // base URL, so a fetch wrapper sends requests for https://api.upcloud.com/
-// to the mock and rejects every other host; nothing leaves the machine. The
+// to the mock and rejects every other host. Nothing leaves the machine. The
 // one name the examples leave to the reader, `imageUrl`, is defined first.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
-// The Worker that runs the scenario inside workerd. The package is imported
-// by name; the workerd config maps that name to the module the package's
-// `workerd` export condition points at, as a bundler for Workers would. The
+// The Worker that runs the scenario inside workerd. It imports the package
+// by name, and the workerd config maps that name to the module named by the
+// package's `workerd` export condition, as a bundler for Workers would. The
 // guard goes first so that the package cannot compile wasm from bytes.
 import './lib/wasm-guard.mjs';
 import { CloudManager, Storage, UpCloudError } from 'upcloud-storage';

@@ -1,8 +1,8 @@
 // The scenario in a Worker under workerd. This file writes a workerd config
 // whose modules are the Worker, the scenario and every file of the installed
 // package (the .wasm as a compiled Wasm module, because Workers refuse to
-// compile wasm from bytes), starts `workerd serve` on a loopback port and
-// asks the Worker to run the scenario, one node:test case per step.
+// compile wasm from bytes), and starts `workerd serve` on a loopback port.
+// A request to the Worker then runs the scenario, one node:test case per step.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,7 +29,7 @@ function filesUnder(directory) {
   });
 }
 
-/** The file the package's `workerd` export condition names. */
+/** Returns the file the package's `workerd` export condition names. */
 function workerdEntry() {
   const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
   const entry = manifest.exports?.['.']?.workerd;
@@ -48,7 +48,7 @@ function freePort() {
   });
 }
 
-/** A capnp string literal of `file`'s path relative to the config, as `embed` expects. */
+/** Returns `file`'s path relative to the config as a capnp string, as `embed` expects. */
 function embedPath(file) {
   return JSON.stringify(relative(appDir, file));
 }
