@@ -1,11 +1,11 @@
-// Deno entry: reads and instantiates the .wasm with top-level await on
-// import, so `new CloudManager(...)` works with no init call. Reading the
-// file needs read permission for the package directory.
-import initWasm from './dist/upcloud_storage.js';
+// Deno entry: the .wasm is loaded as a module with a source phase import, so
+// Deno compiles it while loading the module graph and no file permission is
+// needed, then it is instantiated synchronously. `new CloudManager(...)`
+// works with no init call.
+import source wasmModule from './dist/upcloud_storage_bg.wasm';
+import { initSync } from './dist/upcloud_storage.js';
 
-await initWasm({
-  module_or_path: await Deno.readFile(new URL('./dist/upcloud_storage_bg.wasm', import.meta.url)),
-});
+initSync({ module: wasmModule });
 
 export { CloudManager } from './dist/upcloud_storage.js';
 export { UpCloudError, Storage } from './dist/classes.js';

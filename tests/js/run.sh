@@ -39,8 +39,21 @@ echo "== Chromium (playwright-core)"
 node --test tests/js/browser.test.mjs || status=1
 
 echo "== Deno $("$bin/deno" --version | head -n 1)"
+# The package's Deno entry loads its .wasm as a module, so importing it
+# needs no permission at all; this check runs with none.
+cat > "$out/app/deno-no-permissions.mjs" <<'JS'
+import { CloudManager, UpCloudError } from 'upcloud-storage';
+try {
+  new CloudManager({});
+  throw new Error('empty credentials were accepted');
+} catch (error) {
+  if (!(error instanceof UpCloudError) || error.code !== 'VALIDATION_ERROR') throw error;
+}
+console.log('ok - deno: the package loads with no permissions');
+JS
+(cd "$out/app" && DENO_DIR="$out/deno-cache" "$bin/deno" run --quiet --no-prompt deno-no-permissions.mjs) || status=1
 DENO_DIR="$out/deno-cache" "$bin/deno" run --quiet --no-prompt \
-  --allow-read --allow-write="$out" --allow-net=127.0.0.1 --allow-env --allow-run \
+  --allow-read="$root/tests" --allow-net=127.0.0.1 --allow-env --allow-run \
   tests/js/deno-runner.mjs || status=1
 
 echo "== workerd $("$bin/workerd" --version 2>/dev/null || echo '')"
