@@ -14,6 +14,17 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 export const appDir = process.env.FAULTS_APP_DIR ?? join(repoRoot, 'tests/out/faults/app');
 export const packageDir = join(appDir, 'node_modules/upcloud-storage');
 
+// Safety net, installed before the package loads: no test may reach a host
+// other than loopback, even through a manager that ignored its base URL.
+const nativeFetch = globalThis.fetch;
+globalThis.fetch = function loopbackFetch(input, init) {
+  const url = new URL(String(input?.url ?? input));
+  if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
+    return Promise.reject(new TypeError(`the fault suite refused to reach ${url.origin}`));
+  }
+  return nativeFetch.call(this, input, init);
+};
+
 export const pkg = await import(pathToFileURL(join(appDir, 'entry.mjs')).href);
 export const { CloudManager, UpCloudError } = pkg;
 
@@ -43,6 +54,24 @@ export async function startFaultMock({ extra = [], tls = false } = {}) {
 /** Creates a manager that signs in with the mock's token. */
 export function tokenManager(mock, options = {}) {
   return new CloudManager({ token: TOKEN }, { baseUrl: mock.apiBase, ...options });
+}
+
+/**
+ * A `fetch` for managers whose base URL a test cannot trust: it passes
+ * loopback requests on and refuses any other host without touching the
+ * network, recording each refused URL in `refused`.
+ */
+export function loopbackOnlyFetch() {
+  const refused = [];
+  const guarded = (input, init) => {
+    const url = new URL(String(input?.url ?? input));
+    if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
+      refused.push(url.origin);
+      return Promise.reject(new TypeError(`refused to reach ${url.origin} from a test`));
+    }
+    return fetch(input, init);
+  };
+  return { fetch: guarded, refused };
 }
 
 /** Creates a small private storage and returns it. */

@@ -2,10 +2,11 @@
 // an upload, a timeout is told apart from a user abort, and nothing is left
 // rejecting in the background.
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { after, before, test } from 'node:test';
 
 import {
-  createTestStorage, eventually, journal, rawImageBytes, rejectsWith, sleep, startFaultMock,
+  createTestStorage, eventually, journal, rawImageBytes, rejectionOf, rejectsWith, sleep, startFaultMock,
   tokenManager, uploadSessions, ZONE,
 } from '../lib/harness.mjs';
 
@@ -104,6 +105,7 @@ async function closedSession(storageUuid, what) {
 
 test('upload aborted after 200 ms rejects promptly', async () => {
   const storage = await slowUploadTarget('upload aborted');
+  const image = new Blob([rawImageBytes(LARGE_IMAGE_BYTES)]);
   const controller = new AbortController();
   let abortedAt;
   setTimeout(() => {
@@ -111,7 +113,7 @@ test('upload aborted after 200 ms rejects promptly', async () => {
     controller.abort();
   }, 200);
 
-  await rejectsWith(manager.importStorageFromFile(storage.uuid, new Blob([rawImageBytes(LARGE_IMAGE_BYTES)]), {
+  await rejectsWith(manager.importStorageFromFile(storage.uuid, image, {
     signal: controller.signal, pollIntervalMs: 50,
   }), { code: 'ABORTED' });
   const late = Date.now() - abortedAt;
@@ -124,9 +126,10 @@ test('upload aborted after 200 ms rejects promptly', async () => {
 test('upload timeout rejects with TIMEOUT', async () => {
   const storage = await slowUploadTarget('upload timed out');
   const created = await manager.createStorageImport({ storage: storage.uuid, source: 'direct_upload' });
+  const image = new Blob([rawImageBytes(LARGE_IMAGE_BYTES)]);
 
   const started = Date.now();
-  await rejectsWith(manager.uploadFileForStorageImport(created, new Blob([rawImageBytes(LARGE_IMAGE_BYTES)]), {
+  await rejectsWith(manager.uploadFileForStorageImport(created, image, {
     timeoutMs: 300,
   }), { code: 'TIMEOUT' });
   const elapsed = Date.now() - started;
@@ -150,6 +153,50 @@ test('aborted upload can be sent again', async () => {
   const done = await manager.importStorageFromFile(storage.uuid, image, { pollIntervalMs: 50 });
 
   assert.equal(done.state, 'completed');
+});
+
+test('abort during Retry-After backoff rejects promptly', async () => {
+  const storage = await createTestStorage(manager, 'aborted while backing off');
+  await mock.faults({
+    method: 'GET', path_prefix: `/1.3/storage/${storage.uuid}`, count: 1, status: 429,
+    content_type: 'text/plain', body: 'Too many requests.', retry_after: '5',
+  });
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 200);
+
+  const started = Date.now();
+  await rejectsWith(manager.getStorage(storage.uuid, { signal: controller.signal }), { code: 'ABORTED' });
+
+  assert.ok(Date.now() - started < 1000, 'the abort waited for the Retry-After pause');
+  await mock.clearFaults();
+});
+
+test('abort during a wait rejects promptly', async () => {
+  const storage = await createTestStorage(manager, 'aborted while waited for');
+  await mock.setState(storage.uuid, { state: 'maintenance' });
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 300);
+
+  const started = Date.now();
+  await rejectsWith(manager.waitForStorageState(storage.uuid, 'online', {
+    intervalMs: 2000, signal: controller.signal,
+  }), { code: 'ABORTED' });
+
+  assert.ok(Date.now() - started < 1000, 'the abort waited for the next poll');
+  await mock.setState(storage.uuid, { state: 'online' });
+});
+
+test('calls leave no listener on a reused signal', async () => {
+  const storage = await createTestStorage(manager, 'read with one long-lived signal');
+  const controller = new AbortController();
+
+  for (let call = 0; call < 20; call += 1) {
+    await manager.getStorage(storage.uuid, { signal: controller.signal });
+  }
+  await manager.waitForStorageState(storage.uuid, 'online', { signal: controller.signal });
+  await rejectionOf(manager.getStorage('01000000-dead-4000-8000-00000000beef', { signal: controller.signal }));
+
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
 });
 
 test('no unhandled rejection fired', async () => {

@@ -134,3 +134,21 @@ test('secrets stay out of errors and logs', async () => {
     assert.equal(leak, undefined, `a secret appeared in: ${leak}`);
   }
 });
+
+test('unreachable uploader error hides the upload URL', async () => {
+  const owner = manager({ token: TOKEN });
+  const storage = await createTestStorage(owner, 'upload to a closed port');
+  const created = await owner.createStorageImport({ storage: storage.uuid, source: 'direct_upload' });
+  // Port 9 on loopback has no listener, so the connection is refused.
+  const secretPath = `/uploader/session/${created.uuid}`;
+  const unreachable = { ...created, directUploadUrl: `http://127.0.0.1:9${secretPath}` };
+
+  const error = await rejectsWith(
+    owner.uploadFileForStorageImport(unreachable, new Blob([rawImageBytes(16 * 1024)])),
+    { code: 'NETWORK_ERROR' },
+  );
+
+  for (const text of renderings(error)) {
+    assert.ok(!text.includes(secretPath), `the upload URL appeared in: ${text}`);
+  }
+});

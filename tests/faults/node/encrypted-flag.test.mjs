@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  assertNamesField, bodyOf, createTestStorage, journal, rejectionOf, startFaultMock, tokenManager, ZONE,
+  assertNamesField, bodyOf, CloudManager, createTestStorage, journal, loopbackOnlyFetch, rawImageBytes, rejectionOf,
+  startFaultMock, TOKEN, tokenManager, ZONE,
 } from '../lib/harness.mjs';
 
 let mock;
@@ -70,4 +71,54 @@ test('misspelt encrypt option is rejected', async () => {
 
   const sent = (await journal(mock, { pathPrefix: '/1.3/' })).filter((entry) => entry.method !== 'GET');
   assert.deepEqual(sent, [], 'a rejected input must not reach the API');
+});
+
+test('misspelt call options are rejected', async () => {
+  const storage = await createTestStorage(manager, 'target of misspelt call options');
+  await mock.clearRequests();
+
+  assertNamesField(await rejectionOf(manager.getStorages('private', { label: ['color'] })), 'label');
+  assertNamesField(await rejectionOf(manager.getStorage(storage.uuid, { singal: null })), 'singal');
+  assertNamesField(await rejectionOf(manager.deleteStorage(storage.uuid, undefined, { waitUntilOnLine: true })),
+    'waitUntilOnLine');
+  assertNamesField(await rejectionOf(manager.deleteStorage(storage.uuid, { backup: 'delete' })), 'backup');
+  assertNamesField(await rejectionOf(manager.waitForStorageState(storage.uuid, 'online', { interval: 50 })),
+    'interval');
+  assertNamesField(await rejectionOf(manager.importStorageFromFile(storage.uuid, new Blob([rawImageBytes(1024)]), {
+    onprogress: () => {},
+  })), 'onprogress');
+
+  const sent = (await journal(mock, { pathPrefix: '/1.3/' })).filter((entry) => entry.method !== 'GET');
+  assert.deepEqual(sent, [], 'a rejected input must not reach the API');
+  assert.equal((await manager.getStorage(storage.uuid)).uuid, storage.uuid);
+});
+
+/**
+ * Returns the error of a misspelt constructor input: thrown by the
+ * constructor, or else by the first call.
+ */
+async function constructorError(credentials, options) {
+  let client;
+  try {
+    client = new CloudManager(credentials, options);
+  } catch (error) {
+    return error;
+  }
+  return rejectionOf(client.getStorages('private'));
+}
+
+test('misspelt manager options are rejected', async () => {
+  await mock.clearRequests();
+  // A manager that ignored the misspelt baseURL would aim at the public API,
+  // so this fetch stops any request to a host other than loopback.
+  const guard = loopbackOnlyFetch();
+
+  assertNamesField(await constructorError({ token: TOKEN }, { baseURL: mock.apiBase, fetch: guard.fetch }), 'baseURL');
+  assertNamesField(await constructorError({ token: TOKEN }, {
+    baseUrl: mock.apiBase, timeout: 5, fetch: guard.fetch,
+  }), 'timeout');
+  assertNamesField(await constructorError({ tokn: TOKEN }, { baseUrl: mock.apiBase, fetch: guard.fetch }), 'tokn');
+
+  assert.deepEqual(guard.refused, []);
+  assert.deepEqual(await journal(mock, { pathPrefix: '/1.3/' }), []);
 });

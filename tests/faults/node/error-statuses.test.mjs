@@ -133,3 +133,40 @@ test('malformed success body is a DECODE_ERROR', async () => {
   const fetched = await manager.getStorage(storage.uuid);
   assert.equal(fetched.uuid, storage.uuid, 'the manager works after a decode error');
 });
+
+test('HTML page answered 200 is a DECODE_ERROR', async () => {
+  await injectOnGet({
+    status: 200, content_type: 'text/html', body: '<html><body><h1>Sign in to the hotel network</h1></body></html>',
+  });
+
+  await rejectsWith(manager.getStorage(storage.uuid), { code: 'DECODE_ERROR' });
+});
+
+test('problem body is recognised by its type key', async () => {
+  await injectOnGet({
+    status: 403,
+    content_type: 'application/json',
+    body: JSON.stringify({
+      type: 'https://developers.upcloud.com/1.3/errors#ERROR_STORAGE_FORBIDDEN',
+      title: 'Access denied.',
+      status: 403,
+      correlation_id: '01HX4ZQ8T5RJ7V8K9M2N3P4Q6S',
+    }),
+  });
+
+  const error = await rejectsWith(manager.getStorage(storage.uuid), { code: 'STORAGE_FORBIDDEN', status: 403 });
+
+  assert.equal(error.correlationId, '01HX4ZQ8T5RJ7V8K9M2N3P4Q6S');
+});
+
+test('list answered with an HTML 500 rejects', async () => {
+  await mock.faults({
+    method: 'GET', path_prefix: '/1.3/storage', count: 1, status: 500, content_type: 'text/html',
+    body: '<html><body><h1>Internal Server Error</h1></body></html>',
+  });
+
+  const error = await rejectsWith(manager.getStorages('private'), { status: 500 });
+
+  assert.equal(error.code, null);
+  assert.ok(error.message.includes('Internal Server Error'), error.message);
+});

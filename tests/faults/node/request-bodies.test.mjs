@@ -145,3 +145,26 @@ test('modify never sends a read-only field', async () => {
     assert.equal(puts.length, 0, `${field}: nothing is sent when the input is rejected`);
   }
 });
+
+test('modify sends empty rule and labels to clear them', async () => {
+  const storage = await createTestStorage(manager, 'rule and labels cleared', {
+    labels: [{ key: 'color', value: 'green' }],
+    backupRule: { interval: 'daily', time: '0430', retention: 7 },
+  });
+
+  const cleared = await manager.modifyStorage(storage.uuid, { backupRule: {}, labels: [] });
+
+  const body = bodyOf((await journal(mock, { method: 'PUT', path: `/1.3/storage/${storage.uuid}` })).at(-1));
+  assert.deepEqual(body, { storage: { backup_rule: {}, labels: [] } });
+  assert.deepEqual(cleared.labels, []);
+  assert.equal(cleared.backupRule, null);
+});
+
+test('direct upload import sends only its source', async () => {
+  const storage = await createTestStorage(manager, 'import body target');
+
+  await manager.createStorageImport({ storage: storage.uuid, source: 'direct_upload', sourceLocation: null });
+
+  const body = bodyOf((await journal(mock, { method: 'POST', path: `/1.3/storage/${storage.uuid}/import` })).at(-1));
+  assert.deepEqual(body, { storage_import: { source: 'direct_upload' } });
+});

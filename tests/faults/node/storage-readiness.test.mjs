@@ -124,3 +124,48 @@ test('error state rejects storage.waitFor at once', async () => {
 
   assertUpCloudError(error, { code: 'STORAGE_ERROR' });
 });
+
+test('wait for an unknown state resolves', async () => {
+  const storage = await createTestStorage(manager, 'waited into a future state');
+  await mock.setState(storage.uuid, { state: 'pending_delete' });
+
+  const reached = await manager.waitForStorageState(storage.uuid, 'pending_delete', { intervalMs: 50 });
+
+  assert.equal(reached.state, 'pending_delete');
+  await mock.setState(storage.uuid, { state: 'online' });
+});
+
+test('wait that never ends rejects with TIMEOUT', async () => {
+  const storage = await createTestStorage(manager, 'stuck in maintenance');
+  await mock.setState(storage.uuid, { state: 'maintenance' });
+
+  const started = Date.now();
+  const error = await rejectionOf(
+    manager.waitForStorageState(storage.uuid, 'online', { timeoutMs: 500, intervalMs: 50 }),
+  );
+  const elapsed = Date.now() - started;
+
+  assertUpCloudError(error, { code: 'TIMEOUT' });
+  assert.ok(elapsed < 2000, `the 500 ms wait ended after ${elapsed} ms`);
+  await mock.setState(storage.uuid, { state: 'online' });
+});
+
+test('storage gone during a wait rejects at once', async () => {
+  const storage = await createTestStorage(manager, 'vanishes while waited for');
+  await mock.setState(storage.uuid, { state: 'maintenance', seconds: 5 });
+  await mock.faults({
+    method: 'GET',
+    path_prefix: `/1.3/storage/${storage.uuid}`,
+    count: 1,
+    status: 404,
+    error_code: 'STORAGE_NOT_FOUND',
+    error_message: `The storage ${storage.uuid} does not exist.`,
+  });
+
+  const started = Date.now();
+  const error = await rejectionOf(manager.waitForStorageState(storage.uuid, 'online', { intervalMs: 1000 }));
+
+  assertUpCloudError(error, { code: 'STORAGE_NOT_FOUND', status: 404 });
+  assert.ok(Date.now() - started < 900, 'a 404 is not a transient error');
+  await mock.setState(storage.uuid, { state: 'online' });
+});

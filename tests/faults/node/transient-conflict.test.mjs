@@ -108,3 +108,31 @@ test('second 409 after waiting is reported', async () => {
   assert.equal(deletes.length, 2, 'the opt-in retries exactly once');
   await mock.clearFaults();
 });
+
+test('templatize with waitUntilOnline retries after 409', async () => {
+  const storage = await createTestStorage(manager, 'templatize retried after 409');
+  const path = `/1.3/storage/${storage.uuid}/templatize`;
+  await conflictOnce('POST', path);
+  await mock.clearRequests();
+
+  const template = await manager.templatizeStorage(storage.uuid, 'template after 409', { waitUntilOnline: true });
+
+  assert.equal(template.type, 'template');
+  const posts = await journal(mock, { method: 'POST', path });
+  assert.deepEqual(posts.map((entry) => entry.status), [409, 201]);
+});
+
+test('restore with waitUntilOnline retries after 409', async () => {
+  const storage = await createTestStorage(manager, 'restore retried after 409');
+  const backup = await manager.createStorageBackup(storage.uuid, 'backup to restore');
+  await manager.waitForStorageState(backup.uuid, 'online', { intervalMs: 50 });
+  await manager.waitForStorageState(storage.uuid, 'online', { intervalMs: 50 });
+  const path = `/1.3/storage/${backup.uuid}/restore`;
+  await conflictOnce('POST', path);
+  await mock.clearRequests();
+
+  await manager.restoreStorageBackup(backup.uuid, { waitUntilOnline: true });
+
+  const posts = await journal(mock, { method: 'POST', path });
+  assert.deepEqual(posts.map((entry) => entry.status), [409, 204]);
+});

@@ -131,3 +131,45 @@ for (const [name, suffix, call] of CREATING_CALLS) {
     });
   }
 }
+
+test('import wait survives 502 then 503', async () => {
+  const storage = await createTestStorage(manager, 'import wait through 5xx');
+  await manager.createStorageImport({ storage: storage.uuid, source: 'direct_upload' });
+  const path = `/1.3/storage/${storage.uuid}/import`;
+  await serviceError(path, 502, 'gateway hiccup');
+  await serviceError(path, 503, 'service hiccup');
+  await mock.clearRequests();
+
+  const polled = [];
+  await rejectsWith(manager.waitForStorageImport(storage.uuid, {
+    intervalMs: 50,
+    timeoutMs: 1500,
+    onPoll: (details) => polled.push(details.state),
+  }), { code: 'TIMEOUT' });
+
+  // The import waits for an upload that never comes, so the wait times out;
+  // what matters is that the two errors did not end it.
+  assert.ok(polled.length > 0, 'no poll succeeded after the errors');
+  const statuses = (await journal(mock, { method: 'GET', path })).map((entry) => entry.status);
+  assert.deepEqual(statuses.slice(0, 3), [502, 503, 200]);
+});
+
+for (const [name, method, call, success] of [
+  ['modify', 'PUT', (uuid) => manager.modifyStorage(uuid, { title: 'after a 503' }), 202],
+  ['delete', 'DELETE', (uuid) => manager.deleteStorage(uuid), 204],
+  ['get', 'GET', (uuid) => manager.getStorage(uuid), 200],
+]) {
+  test(`${name} answered 503 once is retried`, async () => {
+    const storage = await createTestStorage(manager, `${name} retried after 503`);
+    const path = `/1.3/storage/${storage.uuid}`;
+    await mock.faults({
+      method, path_prefix: path, count: 1, status: 503, error_code: 'SERVICE_UNAVAILABLE', error_message: 'Busy.',
+    });
+    await mock.clearRequests();
+
+    await call(storage.uuid);
+
+    const statuses = (await journal(mock, { method, path })).map((entry) => entry.status);
+    assert.deepEqual(statuses, [503, success]);
+  });
+}

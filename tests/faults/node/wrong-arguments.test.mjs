@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { inspect } from 'node:util';
 
 import {
-  createTestStorage, MISSING_UUID, rawImageBytes, startFaultMock, tokenManager, UpCloudError, ZONE,
+  CloudManager, createTestStorage, MISSING_UUID, rawImageBytes, startFaultMock, tokenManager, UpCloudError, ZONE,
 } from '../lib/harness.mjs';
 
 const MISSING_SERVER = '00000000-dead-4000-8000-00000000beef';
@@ -197,6 +197,48 @@ test('manager methods reject wrong argument types', async () => {
 
 test('Storage methods reject wrong argument types', async () => {
   const problems = await runTable(orphan, storageSignatures(), 'storage');
+
+  assert.deepEqual(problems, []);
+});
+
+function abortedSignal() {
+  const controller = new AbortController();
+  controller.abort();
+  return controller.signal;
+}
+
+/**
+ * Constructs a manager from bad input. The constructor may throw the
+ * VALIDATION_ERROR, or the first call may reject with it; that call carries
+ * an aborted signal, so a manager that wrongly accepted the input still
+ * sends nothing.
+ */
+async function constructorOutcome(credentials, options) {
+  let client;
+  try {
+    client = new CloudManager(credentials, options);
+  } catch (error) {
+    return { kind: 'rejected', error };
+  }
+  return outcomeOf(client, 'getStorages', ['private', undefined, { signal: abortedSignal() }]);
+}
+
+test('constructor rejects wrong argument types', async () => {
+  const problems = [];
+  const options = { baseUrl: mock.apiBase };
+
+  for (const bad of BAD_VALUES) {
+    const problem = judge(await constructorOutcome(bad.value, options), false);
+    if (problem) {
+      problems.push(`new CloudManager(${bad.label}, …): ${problem}`);
+    }
+  }
+  for (const bad of BAD_VALUES.filter((value) => !value.mayPass.includes('options'))) {
+    const problem = judge(await constructorOutcome({ token: 't' }, bad.value), false);
+    if (problem) {
+      problems.push(`new CloudManager(…, ${bad.label}): ${problem}`);
+    }
+  }
 
   assert.deepEqual(problems, []);
 });
