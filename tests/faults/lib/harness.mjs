@@ -20,7 +20,7 @@ const nativeFetch = globalThis.fetch;
 globalThis.fetch = function loopbackFetch(input, init) {
   const url = new URL(String(input?.url ?? input));
   if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
-    return Promise.reject(new TypeError(`the fault suite refused to reach ${url.origin}`));
+    return Promise.reject(new TypeError(`blocked a request to ${url.origin}: the fault suite reaches loopback only`));
   }
   return nativeFetch.call(this, input, init);
 };
@@ -57,21 +57,21 @@ export function tokenManager(mock, options = {}) {
 }
 
 /**
- * A `fetch` for managers whose base URL a test cannot trust: it passes
- * loopback requests on and refuses any other host without touching the
- * network, recording each refused URL in `refused`.
+ * Returns a `fetch` for managers whose base URL a test cannot trust. It
+ * passes loopback requests on and rejects any other host without touching
+ * the network, recording each rejected origin in `blocked`.
  */
 export function loopbackOnlyFetch() {
-  const refused = [];
+  const blocked = [];
   const guarded = (input, init) => {
     const url = new URL(String(input?.url ?? input));
     if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
-      refused.push(url.origin);
-      return Promise.reject(new TypeError(`refused to reach ${url.origin} from a test`));
+      blocked.push(url.origin);
+      return Promise.reject(new TypeError(`blocked a request to ${url.origin}: tests reach loopback only`));
     }
     return fetch(input, init);
   };
-  return { fetch: guarded, refused };
+  return { fetch: guarded, blocked };
 }
 
 /** Creates a small private storage and returns it. */

@@ -1,6 +1,6 @@
 // Cancellation: an aborted signal stops work before or during a request or
-// an upload, a timeout is told apart from a user abort, and nothing is left
-// rejecting in the background.
+// an upload, a timeout has its own code distinct from a user abort, and no
+// promise is left rejecting in the background.
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { after, before, test } from 'node:test';
@@ -80,7 +80,7 @@ test('JSON call timeout rejects with TIMEOUT', async () => {
 
 // The mock reads the slowed body at 2 MiB/s. After the client closes the
 // connection, the mock still drains what the kernel buffered (a few MiB on
-// loopback) before it sees the end, so the checks below allow for that.
+// loopback) before it detects the end, so the checks below allow for that.
 const SLOW_BYTES_PER_SECOND = 2 * 1024 * 1024;
 const LARGE_IMAGE_BYTES = 32 * 1024 * 1024;
 const DRAIN_TIMEOUT_MS = 10000;

@@ -1,7 +1,7 @@
 // Uploads in headless Chromium against the mock's plain HTTP/1.1 listener,
-// where Chromium refuses streamed request bodies: a File upload with
-// progress must complete, a stream must never arrive as its string form,
-// and an abort must end the upload promptly without unhandled rejections.
+// where Chromium rejects streamed request bodies. A File upload with
+// progress must complete and a stream must never arrive as its string form.
+// An abort must end the upload promptly without unhandled rejections.
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -69,7 +69,7 @@ async function assertNoStringifiedStream(uuid) {
   }
 }
 
-/** A refusal must be a typed error that says why, not a bare "Failed to fetch". */
+/** A refusal must be a typed error that explains why, not a bare "Failed to fetch". */
 function assertTypedRefusal(error) {
   assert.ok(error.isUpCloudError, `not an UpCloudError: ${JSON.stringify(error)}`);
   assert.notEqual(error.code, null);
@@ -153,7 +153,7 @@ test('Chromium upload abort rejects promptly', async () => {
   assert.equal(outcome.error.code, 'ABORTED', explain(outcome, consoleLines));
   assert.ok(outcome.error.isUpCloudError);
   assert.ok(outcome.lateMs < 700, `rejected ${Math.round(outcome.lateMs)} ms after the abort`);
-  // The mock drains what the kernel buffered before it sees the end.
+  // The mock drains what the kernel buffered before it detects the end.
   const session = await eventually(async () => {
     const sessions = await uploadSessions(mock);
     return sessions.find((entry) => entry.storage === storage.uuid && entry.state !== 'receiving');

@@ -119,6 +119,6 @@ test('misspelt manager options are rejected', async () => {
   }), 'timeout');
   assertNamesField(await constructorError({ tokn: TOKEN }, { baseUrl: mock.apiBase, fetch: guard.fetch }), 'tokn');
 
-  assert.deepEqual(guard.refused, []);
+  assert.deepEqual(guard.blocked, []);
   assert.deepEqual(await journal(mock, { pathPrefix: '/1.3/' }), []);
 });

@@ -1,4 +1,4 @@
-// Every non-2xx answer becomes an UpCloudError with the right status and
+// Every non-2xx response becomes an UpCloudError with the right status and
 // UpCloud's own code, whatever the body format: legacy JSON, problem+json,
 // plain text or an HTML page from a proxy.
 import assert from 'node:assert/strict';
@@ -16,8 +16,8 @@ let storage;
 
 before(async () => {
   mock = await startFaultMock();
-  // Without retries each injected answer is the final one, so the test sees
-  // how that single answer is mapped.
+  // Without retries each injected response is the final one, so the test
+  // checks how that single response is mapped.
   manager = tokenManager(mock, { retries: 0 });
   storage = await createTestStorage(manager, 'target of injected errors');
 });

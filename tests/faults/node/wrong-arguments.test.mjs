@@ -209,9 +209,9 @@ function abortedSignal() {
 
 /**
  * Constructs a manager from bad input. The constructor may throw the
- * VALIDATION_ERROR, or the first call may reject with it; that call carries
- * an aborted signal, so a manager that wrongly accepted the input still
- * sends nothing.
+ * VALIDATION_ERROR, or else the first call may reject with it. That call
+ * carries an aborted signal, so a manager that wrongly accepted the input
+ * still sends nothing.
  */
 async function constructorOutcome(credentials, options) {
   let client;
