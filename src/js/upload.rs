@@ -118,13 +118,15 @@ impl CloudManager {
     /// Blobs, a lower bound for gzip, and unknown for compressed streams,
     /// which verification then stops as soon as they overflow.
     ///
-    /// How bytes travel: in browsers, XMLHttpRequest sends the Blob (byte
-    /// progress over any HTTP version); in Node and workerd, fetch sends a
-    /// stream fed in chunks with a Content-Length; in Deno, fetch sends the
-    /// Blob, because Deno drops the Content-Length of streamed bodies, so
-    /// Deno reports `uploading` progress only at the start and the end.
-    /// Streams are sent as streamed bodies, which browsers support over
-    /// HTTP/2 or later only; pass the File itself in a browser.
+    /// How bytes travel, always with a Content-Length: in browsers,
+    /// XMLHttpRequest sends the File or Blob (byte progress over any HTTP
+    /// version); in Node and Deno, node:http(s) sends chunks as they are
+    /// read (Node's fetch would hold the whole body in memory); in workerd,
+    /// fetch sends a stream fed in chunks through a FixedLengthStream, or the
+    /// Blob itself when neither progress nor verification is asked for. A
+    /// ReadableStream source in a browser is sent with fetch as a streamed
+    /// body, which browsers support over HTTP/2 or later only; pass the File
+    /// itself to upload over HTTP/1.1.
     ///
     /// With `verify` (the default), the SHA-256 of the data UpCloud writes
     /// (decompressed for gzip and xz) is computed while uploading and
@@ -185,6 +187,7 @@ async fn upload_for_import(
 ) -> Result<JsValue, Error> {
     let options = UploadOptions::from_js(options, Method::Upload)?;
     let url = direct_upload_url(storage_import)?;
+    let source = source_arg(source, &options)?;
     let prepared = prepare(source, &options, options.storage_bytes).await?;
     let progress = ProgressSink { callback: options.on_progress.clone() };
     let sent = send(&url, &prepared, &options, options.storage_bytes, &progress).await?;
@@ -215,12 +218,17 @@ struct Prepared {
     size: u64,
 }
 
+/// Wraps the `source` argument. A stream is locked from here on, so call
+/// this only once every other argument is known to be valid.
+fn source_arg(source: &JsValue, options: &UploadOptions) -> Result<UploadSource, Error> {
+    UploadSource::from_js(source, options.size).ok_or_else(|| {
+        Error::validation("source", "source must be a File, a Blob or a ReadableStream of Uint8Array chunks.")
+    })
+}
+
 /// Detects the format and checks the size, before anything is sent. A stream
 /// source's reader lock is released when a check fails.
-async fn prepare(source: &JsValue, options: &UploadOptions, storage_bytes: Option<u64>) -> Result<Prepared, Error> {
-    let source = UploadSource::from_js(source, options.size).ok_or_else(|| {
-        Error::validation("source", "source must be a File, a Blob or a ReadableStream of Uint8Array chunks.")
-    })?;
+async fn prepare(source: UploadSource, options: &UploadOptions, storage_bytes: Option<u64>) -> Result<Prepared, Error> {
     match check_source(&source, options, storage_bytes).await {
         Ok((format, size)) => Ok(Prepared { source, format, size }),
         Err(error) => {
@@ -480,7 +488,15 @@ async fn import_from_file(
     let signal = Signal(options.signal.clone());
     let progress = ProgressSink { callback: options.on_progress.clone() };
 
-    let storage = call(client, &request::get_storage(&uuid)?, &signal, response::parse_storage).await?;
+    let get_storage = request::get_storage(&uuid)?;
+    let source = source_arg(source, &options)?;
+    let storage = match call(client, &get_storage, &signal, response::parse_storage).await {
+        Ok(storage) => storage,
+        Err(error) => {
+            source.release();
+            return Err(error);
+        }
+    };
     let storage_bytes = u64::from(storage.size) * GIB;
     let prepared = prepare(source, &options, Some(storage_bytes)).await?;
 

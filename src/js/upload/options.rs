@@ -74,8 +74,8 @@ impl UploadOptions {
         if value.is_undefined() || value.is_null() {
             return Ok(options);
         }
-        if !value.is_object() {
-            return Err(Error::validation("options", "options must be an object."));
+        if !value.is_object() || js_sys::Array::is_array(value) || value.is_function() {
+            return Err(Error::validation("options", "options must be a plain object."));
         }
 
         for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
