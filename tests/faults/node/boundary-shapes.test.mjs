@@ -98,3 +98,29 @@ test('array in place of an object is rejected', async () => {
   const sent = (await journal(mock, { pathPrefix: '/1.3/' })).filter((entry) => entry.method !== 'GET');
   assert.deepEqual(sent, [], 'a rejected input must not reach the API');
 });
+
+test('concurrent calls on one manager all settle', async () => {
+  const storage = await createTestStorage(manager, 'read by many calls at once');
+  await mock.faults({ method: 'GET', path_prefix: `/1.3/storage/${storage.uuid}`, count: 5, latency_ms: 100 });
+
+  // Each exported method must own its state across awaits; a shared borrow
+  // held over an await would fail the calls that overlap it.
+  const calls = [];
+  for (let round = 0; round < 5; round += 1) {
+    calls.push(manager.getStorage(storage.uuid));
+    calls.push(manager.getStorages('private'));
+    calls.push(storage.reload());
+    calls.push(manager.waitForStorageState(storage.uuid, 'online', { intervalMs: 50 }));
+    calls.push(manager.getStorage('01000000-dead-4000-8000-00000000beef').catch((error) => error));
+  }
+  const results = await Promise.all(calls);
+
+  for (let round = 0; round < 5; round += 1) {
+    const [single, list, reloaded, waited, missing] = results.slice(round * 5, round * 5 + 5);
+    assert.equal(single.uuid, storage.uuid);
+    assert.ok(list.some((item) => item.uuid === storage.uuid));
+    assert.equal(reloaded.uuid, storage.uuid);
+    assert.equal(waited.state, 'online');
+    assertUpCloudError(missing, { code: 'STORAGE_NOT_FOUND', status: 404 });
+  }
+});

@@ -94,7 +94,7 @@ test('Chromium File upload over HTTP/1.1 completes', async () => {
   await page.close();
 });
 
-test('Chromium stream upload never sends a string', async () => {
+test('Chromium stream upload never sends a string', async (t) => {
   const storage = await createTestStorage(manager, 'Chromium stream upload');
   const { page, consoleLines } = await pageWithFile();
 
@@ -102,6 +102,7 @@ test('Chromium stream upload never sends a string', async () => {
     apiBase: mock.apiBase, token: TOKEN, storageUuid: storage.uuid,
   });
 
+  t.diagnostic(`stream upload outcome: ${JSON.stringify(outcome.error ?? 'uploaded')}`);
   if (outcome.error === undefined) {
     assert.equal(outcome.value.writtenBytes, IMAGE_BYTES, explain(outcome, consoleLines));
     await manager.waitForStorageImport(storage.uuid, { intervalMs: 50 });
@@ -113,7 +114,7 @@ test('Chromium stream upload never sends a string', async () => {
   await page.close();
 });
 
-test('browser without stream bodies gets the file bytes', async () => {
+test('browser without stream bodies gets the file bytes', async (t) => {
   const { page, consoleLines } = await pageWithFile({ noStream: true });
   assert.equal(await page.evaluate(() => window.faultSuite.noStream), true);
 
@@ -128,6 +129,7 @@ test('browser without stream bodies gets the file bytes', async () => {
   const streamOutcome = await page.evaluate((args) => window.faultSuite.uploadSelectedAsStream(args), {
     apiBase: mock.apiBase, token: TOKEN, storageUuid: streamTarget.uuid,
   });
+  t.diagnostic(`stream upload outcome: ${JSON.stringify(streamOutcome.error ?? 'uploaded')}`);
   if (streamOutcome.error === undefined) {
     await manager.waitForStorageImport(streamTarget.uuid, { intervalMs: 50 });
     await assertExactBytes(streamTarget.uuid);
