@@ -25,6 +25,8 @@ export class UpCloudError extends Error {
     this.correlationId = details.correlationId ?? null;
     /** The API's per-parameter complaints: `[{ name, reason }]`, or `null`. */
     this.invalidParams = details.invalidParams ?? null;
+    /** Seconds the API asked to wait before trying again (`Retry-After`), or `null`. */
+    this.retryAfter = details.retryAfter ?? null;
     /** For import failures: the storage the import was writing to. */
     this.storageUuid = details.storageUuid ?? null;
     /** For `IMPORT_FAILED`: the import's own `error_code`. */

@@ -22,6 +22,7 @@ pub(crate) fn to_js_error(error: &Error) -> JsValue {
     set(&details, "status", error.status.map(JsValue::from));
     set(&details, "field", error.field.as_deref().map(JsValue::from_str));
     set(&details, "correlationId", error.correlation_id.as_deref().map(JsValue::from_str));
+    set(&details, "retryAfter", error.retry_after.map(|seconds| JsValue::from(seconds as f64)));
     set(&details, "storageUuid", error.storage_uuid.as_deref().map(JsValue::from_str));
     set(&details, "importErrorCode", error.import_error_code.as_deref().map(JsValue::from_str));
     set(&details, "importErrorMessage", error.import_error_message.as_deref().map(JsValue::from_str));

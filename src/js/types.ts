@@ -301,6 +301,8 @@ export declare class UpCloudError extends Error {
   readonly field: string | null;
   readonly correlationId: string | null;
   readonly invalidParams: { name: string; reason: string }[] | null;
+  /** Seconds the API asked to wait before trying again (`Retry-After`), or `null`. */
+  readonly retryAfter: number | null;
   /** The storage an import or a wait concerned. */
   readonly storageUuid: string | null;
   /** For `IMPORT_FAILED`: the import's `error_code`. */

@@ -217,6 +217,7 @@ test('error bodies map to status and code', async (t) => {
     await control.faults({ method: 'GET', path_prefix: path, count: 1, status: 429, content_type: 'text/plain', body: 'Too many requests' });
     const error = assertError(await rejectionOf(strict.getStorage(target.uuid)), { code: null, status: 429 });
     assert.ok(error.message.includes('Too many requests'), error.message);
+    assert.equal(error.retryAfter, null);
   });
   await t.test('502 HTML page', async () => {
     await control.faults({
@@ -253,6 +254,16 @@ test('wait honours Retry-After of a 429', async () => {
   const started = Date.now();
   await manager.waitForStorageState(target.uuid, 'online', FAST);
   assert.ok(Date.now() - started >= 1950, `resolved after ${Date.now() - started} ms`);
+});
+
+test('Retry-After reaches the error', async () => {
+  const target = await disk('rate limited');
+  const strict = new CloudManager({ token: TOKEN }, { baseUrl: mock.apiBase, retries: 0 });
+  await control.faults({
+    method: 'GET', path_prefix: `/1.3/storage/${target.uuid}`, count: 1, status: 429, retry_after: '7', body: '', content_type: 'text/plain',
+  });
+  const error = assertError(await rejectionOf(strict.getStorage(target.uuid)), { code: null, status: 429 });
+  assert.equal(error.retryAfter, 7);
 });
 
 test('clone answered 503 is not resent', async () => {
