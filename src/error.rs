@@ -22,7 +22,8 @@ pub mod codes {
     /// A response body did not have the shape the API documents.
     pub const DECODE_ERROR: &str = "DECODE_ERROR";
     /// An HTTP error status came with a body that carries no UpCloud error code
-    /// (an HTML 502 page from a proxy, an empty 503, a plain-text 429).
+    /// (an HTML 502 page from a proxy, an empty 503, a plain-text 429). The JS
+    /// face reports this as `code: null`, with `status` and a text excerpt.
     pub const HTTP_ERROR: &str = "HTTP_ERROR";
     /// A waited-for import ended in state `failed`.
     pub const IMPORT_FAILED: &str = "IMPORT_FAILED";

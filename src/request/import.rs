@@ -17,6 +17,9 @@ fn import_path(storage_uuid: &str) -> Result<String, Error> {
 ///
 /// A `direct_upload` import returns a `direct_upload_url` to PUT the data
 /// to; an `http_import` makes UpCloud download `sourceLocation`.
+///
+/// **Warning:** the image is written over the storage from its first byte.
+/// Existing data past the end of the image stays.
 pub fn create_import(storage_uuid: &str, input: &CreateImport) -> Result<ApiRequest, Error> {
     let path = import_path(storage_uuid)?;
 

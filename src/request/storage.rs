@@ -139,6 +139,9 @@ pub fn modify_storage(uuid: &str, input: &ModifyStorage) -> Result<ApiRequest, E
 /// Deletes a storage; `backups` defaults to `keep` and is always sent.
 ///
 /// `DELETE /1.3/storage/{uuid}?backups=keep|keep_latest|delete`
+///
+/// **Warning:** the data is gone for good, and with `backups: "delete"` so are
+/// all backups of the storage. The API rejects deleting an attached storage.
 pub fn delete_storage(uuid: &str, options: &DeleteOptions) -> Result<ApiRequest, Error> {
     let policy = options.backups.unwrap_or_default();
     Ok(ApiRequest::new(Method::Delete, checked_storage_path("uuid", uuid)?)
@@ -165,7 +168,10 @@ pub fn clone_storage(uuid: &str, input: &CloneStorage) -> Result<ApiRequest, Err
     Ok(ApiRequest::new(Method::Post, format!("{path}/clone")).with_body(wrap_storage(fields)))
 }
 
-/// Cancels the clone or templatize writing into this (new) storage. `POST /1.3/storage/{uuid}/cancel`
+/// Cancels the clone or templatize writing into this storage. `POST /1.3/storage/{uuid}/cancel`
+///
+/// Pass the UUID of the new storage that `cloneStorage` returned, not the source.
+/// The API deletes the incomplete storage and returns the source to `online`.
 pub fn cancel_operation(uuid: &str) -> Result<ApiRequest, Error> {
     Ok(ApiRequest::new(Method::Post, format!("{}/cancel", checked_storage_path("uuid", uuid)?)))
 }
@@ -188,7 +194,9 @@ fn titled_post(uuid: &str, action: &str, input: &TitleInput) -> Result<ApiReques
     Ok(ApiRequest::new(Method::Post, format!("{path}/{action}")).with_body(wrap_storage(fields)))
 }
 
-/// Overwrites a backup's origin storage with the backup. `POST /1.3/storage/{backup_uuid}/restore`, no body.
+/// Restores a backup onto the storage it was taken from. `POST /1.3/storage/{backup_uuid}/restore`, no body.
+///
+/// **Warning:** the origin storage's current data is overwritten.
 pub fn restore_backup(backup_uuid: &str) -> Result<ApiRequest, Error> {
     Ok(ApiRequest::new(Method::Post, format!("{}/restore", checked_storage_path("uuid", backup_uuid)?)))
 }
@@ -205,6 +213,8 @@ pub fn remove_favorite(uuid: &str) -> Result<ApiRequest, Error> {
 
 /// Grows the last partition and its filesystem to the storage's size, after a backup.
 /// `POST /1.3/storage/{uuid}/resize`, no body.
+///
+/// The API returns that backup and keeps it, so delete it when it is no longer needed.
 pub fn resize_filesystem(uuid: &str) -> Result<ApiRequest, Error> {
     Ok(ApiRequest::new(Method::Post, format!("{}/resize", checked_storage_path("uuid", uuid)?)))
 }
