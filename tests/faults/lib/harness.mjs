@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 
 import { startMock } from '../../support/mock.mjs';
+import { imageBytes } from '../shared/image-bytes.mjs';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const appDir = process.env.FAULTS_APP_DIR ?? join(repoRoot, 'tests/out/faults/app');
@@ -170,15 +171,8 @@ export function sleep(ms) {
   return new Promise((done) => setTimeout(done, ms));
 }
 
-/**
- * Returns `length` bytes of a repeating pattern that starts with no known
- * image or compression magic, so uploads of it are sniffed as raw data.
- */
+/** Returns the suite's raw test image of `length` bytes as a Buffer. */
 export function rawImageBytes(length) {
-  const bytes = Buffer.alloc(length);
-  for (let i = 0; i < length; i += 1) {
-    bytes[i] = (i * 31 + 7) & 0xff;
-  }
-  bytes.write('RAW-IMAGE', 0, 'latin1');
-  return bytes;
+  const bytes = imageBytes(length);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -121,3 +121,13 @@ const worker :Workerd.Worker = (
     },
   };
 }
+
+/** Starts the suite's Worker (tests/faults/workerd/worker.mjs) and its modules. */
+export function startSuiteWorker(name) {
+  const file = (path) => join(repoRoot, 'tests/faults', path);
+  return startWorkerd(name, file('workerd/worker.mjs'), [
+    file('workerd/wasm-guard.mjs'),
+    file('shared/list-storages.mjs'),
+    file('shared/image-bytes.mjs'),
+  ]);
+}

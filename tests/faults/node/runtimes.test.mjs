@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 import { launchChromium, openSuitePage } from '../lib/browser.mjs';
-import { startWorkerd } from '../lib/workerd.mjs';
+import { startSuiteWorker } from '../lib/workerd.mjs';
 import {
   appDir, CloudManager, createTestStorage, packageDir, repoRoot, startFaultMock, TOKEN, tokenManager,
 } from '../lib/harness.mjs';
@@ -78,10 +78,7 @@ test('lists storages in a Chromium worker', async () => {
 });
 
 test('lists storages in workerd', async () => {
-  const workerd = await startWorkerd('runtimes', join(repoRoot, 'tests/faults/workerd/worker.mjs'), [
-    join(repoRoot, 'tests/faults/workerd/wasm-guard.mjs'),
-    join(repoRoot, 'tests/faults/shared/list-storages.mjs'),
-  ]);
+  const workerd = await startSuiteWorker('runtimes');
   try {
     const query = new URLSearchParams({ apiBase: mock.apiBase, token: TOKEN });
     const response = await fetch(`${workerd.url}/?${query}`);

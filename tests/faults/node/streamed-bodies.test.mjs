@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { streamOf } from '../shared/image-bytes.mjs';
 import {
   appDir, createTestStorage, rawImageBytes, startFaultMock, storageBytes, tokenManager,
 } from '../lib/harness.mjs';
@@ -30,20 +31,6 @@ before(async () => {
 after(async () => {
   await mock?.stop();
 });
-
-function streamOf(bytes, chunkSize) {
-  let offset = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (offset >= bytes.length) {
-        controller.close();
-        return;
-      }
-      controller.enqueue(new Uint8Array(bytes.subarray(offset, offset + chunkSize)));
-      offset += chunkSize;
-    },
-  });
-}
 
 async function assertLanded(uuid) {
   const landed = await storageBytes(mock, uuid, IMAGE_BYTES + 16);

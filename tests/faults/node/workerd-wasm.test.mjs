@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import {
-  createTestStorage, journal, repoRoot, startFaultMock, TOKEN, tokenManager,
+  createTestStorage, journal, startFaultMock, TOKEN, tokenManager,
 } from '../lib/harness.mjs';
-import { startWorkerd } from '../lib/workerd.mjs';
+import { startSuiteWorker } from '../lib/workerd.mjs';
 
 let mock;
 let workerd;
@@ -16,10 +16,7 @@ let workerd;
 before(async () => {
   mock = await startFaultMock();
   await createTestStorage(tokenManager(mock), 'listed from workerd');
-  workerd = await startWorkerd('wasm-module', join(repoRoot, 'tests/faults/workerd/worker.mjs'), [
-    join(repoRoot, 'tests/faults/workerd/wasm-guard.mjs'),
-    join(repoRoot, 'tests/faults/shared/list-storages.mjs'),
-  ]);
+  workerd = await startSuiteWorker('wasm-module');
 });
 
 after(async () => {
