@@ -5,6 +5,15 @@
 
 const section = document.getElementById('activity-section');
 const list = document.getElementById('activity');
+const clearButton = document.getElementById('activity-clear');
+
+clearButton.addEventListener('click', () => {
+  for (const item of list.querySelectorAll('li[data-outcome]')) {
+    item.remove();
+  }
+  syncSection();
+  document.getElementById(section.hidden ? 'storages-title' : 'activity-title').focus();
+});
 
 /**
  * Adds an entry and returns its handle. `cancelLabel` and `onCancel` add a
@@ -48,7 +57,7 @@ export function addActivity({ title, cancelLabel, onCancel }) {
 
   item.append(head, bar, figures);
   list.prepend(item);
-  section.hidden = false;
+  syncSection();
 
   return {
     /** Sets the bar (`value` of `max`; no `max` shows an indeterminate bar) and the figures text. */
@@ -65,6 +74,7 @@ export function addActivity({ title, cancelLabel, onCancel }) {
     /** Marks the entry ended (`done`, `failed` or `cancelled`) and swaps cancel for dismiss. */
     finish(outcome, text) {
       item.dataset.outcome = outcome;
+      syncSection();
       figures.textContent = text;
       if (outcome === 'done') {
         bar.max = 1;
@@ -80,7 +90,7 @@ export function addActivity({ title, cancelLabel, onCancel }) {
       dismiss.addEventListener('click', () => {
         const next = item.nextElementSibling ?? item.previousElementSibling;
         item.remove();
-        section.hidden = list.children.length === 0;
+        syncSection();
         (next?.querySelector('button') ?? document.getElementById('storages-title')).focus();
       });
       head.append(dismiss);
@@ -95,5 +105,10 @@ export function addActivity({ title, cancelLabel, onCancel }) {
 /** Removes every entry, e.g. on sign-out. */
 export function clearActivities() {
   list.replaceChildren();
-  section.hidden = true;
+  syncSection();
+}
+
+function syncSection() {
+  section.hidden = list.children.length === 0;
+  clearButton.hidden = !list.querySelector('li[data-outcome]');
 }

@@ -75,7 +75,15 @@ export function cancelImport(manager, uuid, signal) {
 /**
  * Uploads `file` into the storage and waits until the import completes and
  * the storage is online again. `onProgress` sees `{ phase, loaded, total }`.
+ * Aborting also cancels the import on UpCloud's side, so the disk does not
+ * stay reserved by an import that will never receive its data.
  */
 export function importFromFile(manager, uuid, file, onProgress, signal) {
-  return manager.importStorageFromFile(uuid, file, { onProgress, signal, waitForOnline: true });
+  return manager.importStorageFromFile(uuid, file, {
+    onProgress,
+    signal,
+    waitForOnline: true,
+    cancelImportOnAbort: true,
+    pollIntervalMs: 1000,
+  });
 }

@@ -34,8 +34,6 @@ export function renderDetails(storage, { titles, actions, onRestore }) {
   addField('Created', formatTimestamp(storage.created));
   if (storage.type === 'normal') {
     addField('Backup rule', describeBackupRule(storage.backupRule));
-  }
-  if (storage.backups != null) {
     addField('Backups', (dd) => renderBackups(dd, storage.backups, titles, onRestore));
   }
   if (storage.origin) {
@@ -101,7 +99,8 @@ function renderActions(actions) {
     actionsBox.append(button);
   }
   if (focusedId) {
-    (actionsBox.querySelector(`[data-action="${focusedId}"]`) ?? heading).focus();
+    const same = actionsBox.querySelector(`[data-action="${focusedId}"]`);
+    (same && !same.disabled ? same : heading).focus();
   }
 }
 

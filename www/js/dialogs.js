@@ -99,10 +99,14 @@ function ensureErrorRegion(form) {
   return region;
 }
 
+// The opener may be gone or disabled by now, e.g. when the storage went
+// busy and the details panel rebuilt its buttons.
 function restoreFocus(element) {
-  if (element && element.isConnected && typeof element.focus === 'function') {
+  if (element?.isConnected && !element.disabled && typeof element.focus === 'function') {
     element.focus();
-  } else {
-    document.getElementById('storages-title')?.focus();
+    return;
   }
+  const details = document.getElementById('details');
+  const fallback = details.hidden ? 'storages-title' : 'details-title';
+  document.getElementById(fallback).focus();
 }

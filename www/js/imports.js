@@ -131,7 +131,9 @@ export async function openFileImport(storage) {
     const finished = await api.importFromFile(app.manager, storage.uuid, file, (progress) => {
       activity.update(describeUploadProgress(progress, rate));
     }, signal);
-    activity.finish('done', describeFinishedImport(finished));
+    // The package verifies by default: it rejects with INTEGRITY_MISMATCH
+    // when UpCloud's SHA-256 differs from the one it computed while sending.
+    activity.finish('done', describeFinishedImport(finished, true));
     announce(`Imported ${file.name} into "${storage.title}".`);
   } catch (error) {
     endFailedImport(activity, storage, error, signal);
@@ -170,7 +172,8 @@ function describeUploadProgress({ phase, loaded, total }, rate) {
     return { value: loaded, max: total, text: `Importing: UpCloud is writing the image to the disk${counts}` };
   }
   if (phase === 'syncing') {
-    return { value: Number.NaN, max: Number.NaN, text: 'Syncing: the disk is being synchronised before it is online' };
+    // Here `loaded` is a percentage of `total` (100), not bytes.
+    return { value: loaded, max: total, text: `Syncing: ${Math.round(loaded)} %; the disk is usable, and online when this ends` };
   }
   return { value: loaded, max: total, text: `${phase}: ${formatBytes(loaded)} of ${formatBytes(total)}` };
 }
@@ -183,18 +186,19 @@ function describeImportProgress(details) {
   return `${state}: ${formatBytes(read)}${total} read, ${formatBytes(written)} written`;
 }
 
-function describeFinishedImport(result) {
+/** Sums up a completed import; `verified` says the package compared the SHA-256 with the file's own. */
+function describeFinishedImport(result, verified = false) {
   const facts = [];
   const written = result?.writtenBytes;
   if (Number.isFinite(written)) {
     facts.push(`${formatBytes(written)} written`);
   }
-  const contentType = result?.contentType ?? result?.clientContentType;
+  const contentType = result?.clientContentType;
   if (contentType) {
     facts.push(`content type ${contentType}`);
   }
   if (result?.sha256sum) {
-    facts.push(`SHA-256 ${result.sha256sum}`);
+    facts.push(`SHA-256 ${result.sha256sum}${verified ? ' (matches the file)' : ''}`);
   }
   return `Import complete${facts.length > 0 ? `: ${facts.join(', ')}` : ''}.`;
 }

@@ -45,6 +45,8 @@ function setUpSignIn() {
     }
     await signIn(usePassword.checked);
   });
+  // Enabled only now: clicked earlier, the form would do nothing.
+  byId('sign-in-submit').disabled = false;
 }
 
 async function signIn(usePassword) {
