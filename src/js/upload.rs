@@ -180,6 +180,14 @@ impl CloudManager {
     }
 }
 
+/// Bytes of wasm linear memory this package has reserved; it only grows.
+/// Not part of the public API: the upload memory test reads it.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = wasmMemoryBytes, skip_typescript)]
+pub fn wasm_memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) as f64) * 65_536.0
+}
+
 async fn upload_for_import(
     storage_import: &JsValue,
     source: &JsValue,
