@@ -401,6 +401,8 @@ mod tests {
         assert_eq!(field_of(label("labels[0]", "kä", "v")), "labels[0].key");
         assert_eq!(field_of(label("labels[0]", "k\n", "v")), "labels[0].key");
         assert_eq!(field_of(label("labels[0]", "key", &"v".repeat(256))), "labels[0].value");
+        assert!(label("labels[0]", "a ~", "").is_ok());
+        assert_eq!(field_of(label("labels[0]", "a\u{7f}", "v")), "labels[0].key");
     }
 
     #[test]

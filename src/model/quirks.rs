@@ -106,7 +106,7 @@ pub fn u32_from_number_or_string<'de, D: Deserializer<'de>>(deserializer: D) -> 
         .ok_or_else(|| de::Error::custom("expected a number, found an empty value"))
 }
 
-/// Decodes a `u64` sent as a number or a numeric string; exact above 2^53 when sent as a string.
+/// Decodes a `u64` sent as a number or a numeric string, exact up to `u64::MAX`; `""` or `null` read as 0.
 pub fn u64_from_number_or_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
     Ok(optional_unsigned(deserializer, u64::MAX)?.unwrap_or(0))
 }
