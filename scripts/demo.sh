@@ -45,8 +45,9 @@ if kill -0 "$mock_pid" 2>/dev/null; then
   wait "$mock_pid" || status=$?
 fi
 # 130 and 143 are the exits of a mock stopped by Ctrl-C or SIGTERM.
-if [ "$status" -eq 130 ] || [ "$status" -eq 143 ]; then
-  status=0
+if [ "$status" -eq 0 ] || [ "$status" -eq 130 ] || [ "$status" -eq 143 ]; then
+  echo "demo: stopped"
+  exit 0
 fi
-echo "demo: stopped"
+echo "demo: upcloud-mock exited with status $status (if port $port is taken, run e.g. 'make demo PORT=8081')" >&2
 exit "$status"

@@ -92,6 +92,29 @@ test('demo control panel end to end', async (t) => {
     await shoot('signed-in');
   });
 
+  await step('keyboard selects and dialogs return focus', async () => {
+    const firstTitle = page.locator('#storage-rows button').first();
+    await firstTitle.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#details-actions button').first().waitFor();
+    assert.equal(await focusedId(), 'details-title', 'focus moves to the details');
+
+    await page.locator('#create-open').focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Create storage' });
+    await dialog.waitFor();
+    assert.equal(await focusedId(), 'create-title-input', 'focus moves into the dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await focusedId(), 'create-open', 'focus returns to the opener');
+
+    await page.locator('#details-close').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#details').waitFor({ state: 'hidden' });
+    assert.equal(await page.evaluate(() => document.activeElement.closest('#storage-rows') !== null), true,
+      'focus returns to the row');
+  });
+
   await step('wrong password shows the API code', async () => {
     const probe = await launchPanel({ width: 1024, height: 700 });
     try {
@@ -371,9 +394,19 @@ test('demo control panel end to end', async (t) => {
     await shoot('token-signed-in');
   });
 
-  await step('no page errors and nothing kept in storage', async () => {
+  await step('reload forgets the session', async () => {
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    assert.equal(await page.locator('#panel').isHidden(), true);
+    assert.equal(await page.getByLabel('Password', { exact: true }).inputValue(), '');
+    await shoot('after-reload');
+  });
+
+  await step('no page errors, CSP violations or cookies', async () => {
     const errors = browser.consoleLog.filter((line) => line.startsWith('pageerror'));
     assert.deepEqual(errors, []);
+    const violations = browser.consoleLog.filter((line) => line.includes('Content Security Policy'));
+    assert.deepEqual(violations, []);
     const cookies = await browser.context.cookies();
     assert.deepEqual(cookies, []);
   });
@@ -383,6 +416,10 @@ function requireEnv(name) {
   const value = process.env[name];
   assert.ok(value, `${name} is not set; run this test through tests/e2e/run.sh`);
   return value;
+}
+
+function focusedId() {
+  return page.evaluate(() => document.activeElement?.id ?? null);
 }
 
 function row(title) {
