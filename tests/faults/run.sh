@@ -12,10 +12,12 @@ if [ ! -x "$mock_bin" ]; then
   echo "faults: $mock_bin is missing; run 'make mock' first" >&2
   exit 1
 fi
-if [ ! -f pkg/dist/upcloud_storage_bg.wasm ]; then
-  echo "faults: pkg/dist is missing; run 'make pkg' first" >&2
-  exit 1
-fi
+for built in pkg/dist/upcloud_storage.js pkg/dist/upcloud_storage_bg.wasm; do
+  if [ ! -f "$built" ]; then
+    echo "faults: $built is missing; run 'make pkg' first" >&2
+    exit 1
+  fi
+done
 export UPCLOUD_MOCK_BIN=$mock_bin
 
 out=$root/tests/out/faults
