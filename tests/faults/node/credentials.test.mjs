@@ -152,3 +152,25 @@ test('unreachable uploader error hides the upload URL', async () => {
     assert.ok(!text.includes(secretPath), `the upload URL appeared in: ${text}`);
   }
 });
+
+test('package prints nothing without a logger', async () => {
+  const printed = [];
+  const originals = {};
+  for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace']) {
+    originals[level] = console[level];
+    console[level] = (...args) => printed.push(`${level}: ${args.map((arg) => inspect(arg)).join(' ')}`);
+  }
+  try {
+    const quiet = manager({ username: USERNAME, password: PASSWORD }, { retries: 1 });
+    const storage = await createTestStorage(quiet, 'quiet manager');
+    await quiet.getStorages('private');
+    await rejectionOf(quiet.getStorage('01000000-dead-4000-8000-00000000beef'));
+    await mock.faults({ method: 'GET', path_prefix: `/1.3/storage/${storage.uuid}`, count: 2, status: 503 });
+    await rejectionOf(quiet.getStorage(storage.uuid));
+    await quiet.importStorageFromFile(storage.uuid, new Blob([rawImageBytes(16 * 1024)]), { pollIntervalMs: 50 });
+  } finally {
+    Object.assign(console, originals);
+  }
+
+  assert.deepEqual(printed, []);
+});

@@ -63,8 +63,14 @@ test('delete during maintenance waits when asked', async () => {
   await mock.setState(storage.uuid, { state: 'maintenance', seconds: 0.8 });
 
   await rejectsWith(manager.deleteStorage(storage.uuid), { code: 'STORAGE_STATE_ILLEGAL', status: 409 });
+  await mock.clearRequests();
   await manager.deleteStorage(storage.uuid, undefined, { waitUntilOnline: true });
 
+  const path = `/1.3/storage/${storage.uuid}`;
+  const calls = (await journal(mock, { path })).map((entry) => `${entry.method} ${entry.status}`);
+  assert.equal(calls[0], 'DELETE 409');
+  assert.equal(calls.at(-1), 'DELETE 204');
+  assert.ok(calls.slice(1, -1).includes('GET 200'), `no poll between the deletes: ${calls.join(', ')}`);
   await rejectsWith(manager.getStorage(storage.uuid), { code: 'STORAGE_NOT_FOUND', status: 404 });
 });
 

@@ -80,6 +80,27 @@ test('429 Retry-After is honoured', async () => {
   assert.ok(elapsed >= 2000, `retried after ${elapsed} ms`);
 });
 
+test('429 Retry-After as an HTTP date is honoured', async () => {
+  const storage = await createTestStorage(manager, 'rate limited until a date');
+  // An HTTP date has whole seconds, so three seconds ahead is at least two.
+  const retryAt = new Date(Date.now() + 3000).toUTCString();
+  await mock.faults({
+    method: 'GET',
+    path_prefix: `/1.3/storage/${storage.uuid}`,
+    count: 1,
+    status: 429,
+    content_type: 'text/plain',
+    body: 'Too many requests.',
+    retry_after: retryAt,
+  });
+
+  const started = Date.now();
+  await manager.getStorage(storage.uuid);
+  const elapsed = Date.now() - started;
+
+  assert.ok(elapsed >= 1900, `retried after ${elapsed} ms, before ${retryAt}`);
+});
+
 test('429 Retry-After is honoured inside a wait', async () => {
   const storage = await createTestStorage(manager, 'rate limited wait');
   await mock.faults({
