@@ -36,7 +36,8 @@ const context = {
   // under ten minutes on two cores.
   runs: quick ? 3 : 7,
   uploadRuns: quick ? 1 : 3,
-  mockBinary: path.join(repoRoot, 'target/release/upcloud-mock'),
+  // The package as run.sh installed it from the packed tarball.
+  packageDir: path.join(benchDir, 'node_modules/upcloud-storage'),
   uploadFile: process.env.BENCH_UPLOAD_FILE,
 };
 if (!context.uploadFile) throw new Error('BENCH_UPLOAD_FILE is not set; run bench/run.sh, which makes the file');

@@ -18,9 +18,26 @@ if ! command -v twiggy >/dev/null; then
   cargo install twiggy --locked
 fi
 
-# Install the built package into bench/node_modules the way a user does, so
-# the benchmarks import it by its name and get the entry for their runtime.
-npm install --prefix bench --no-audit --no-fund --no-package-lock --silent
+# Pack the built package as it would be published and install the tarball
+# into bench/node_modules the way a user installs it: the benchmarks import
+# it by name, get the entry for their runtime and measure exactly the files
+# a user receives. The copy also shields a run from another `make pkg`
+# rewriting pkg/dist/ meanwhile; a pack caught in the middle of such a
+# rebuild is detected by the missing files and retried.
+installed=bench/node_modules/upcloud-storage
+for attempt in 1 2 3; do
+  rm -f bench/out/upcloud-storage-*.tgz
+  tarball=$(npm pack ./pkg --pack-destination bench/out --silent | tail -n 1)
+  npm install --prefix bench --no-save --no-package-lock --no-audit --no-fund --silent "bench/out/$tarball"
+  if [ -f "$installed/dist/upcloud_storage_bg.wasm" ] && [ -f "$installed/dist/upcloud_storage.js" ] && [ -f "$installed/dist/classes.js" ]; then
+    break
+  fi
+  if [ "$attempt" = 3 ]; then
+    echo "bench: pkg/dist/ was incomplete three times; is another build rewriting it?" >&2
+    exit 1
+  fi
+  sleep 20
+done
 
 # Random bytes, so that nothing on the way can compress them; made once and
 # reused.

@@ -1,7 +1,7 @@
 // Starts upcloud-mock for a benchmark with a known account and returns
 // everything a client needs to reach it.
 
-import { startMock } from './mock.mjs';
+import { startMock } from '../../tests/support/mock.mjs';
 import { createPlainClient } from '../plain-client.mjs';
 
 // A throwaway account that exists only inside the mock on loopback.
@@ -13,10 +13,14 @@ const PASSWORD = 'bench-password';
  * `{ mock, account }`, where `account.storageUuid` is one private storage
  * and `account.zone` its zone.
  */
-export async function startBenchMock(context, { seedStorages = 10, extraArgs = [] } = {}) {
+export async function startBenchMock({ seedStorages = 10, extraArgs = [] } = {}) {
+  // Not --empty: the sample storages keep the listing realistic, with
+  // backups, labels and public templates among the seeded disks.
   const mock = await startMock({
-    binary: context.mockBinary,
-    args: ['--user', `${USERNAME}:${PASSWORD}`, '--seed-storages', String(seedStorages), '--op-seconds', '0.2', ...extraArgs],
+    args: [
+      '--listen', '127.0.0.1:0', '--user', `${USERNAME}:${PASSWORD}`,
+      '--seed-storages', String(seedStorages), '--op-seconds', '0.2', ...extraArgs,
+    ],
   });
 
   try {

@@ -20,6 +20,8 @@ function format(value, unit) {
 }
 
 function formatSummary(summary, unit) {
+  if (typeof summary === 'number') return format(summary, unit).join(' ');
+
   const [median, medianUnit] = format(summary.median, unit);
   if (summary.n === 1) return `${median} ${medianUnit}`;
 

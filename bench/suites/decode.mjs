@@ -10,6 +10,7 @@ import { startBenchMock } from '../lib/bench-mock.mjs';
 import { createPackageManager } from '../lib/package-manager.mjs';
 import { runNodeScript } from '../lib/processes.mjs';
 import { alternate, summarize, timeMs } from '../lib/stats.mjs';
+import { countOf, fileSize } from '../lib/text.mjs';
 import { createPlainClient } from '../plain-client.mjs';
 
 export const TITLE = 'Decoding';
@@ -105,7 +106,7 @@ async function measureConcurrency(context, account, uuids) {
 /** Measures decoding and concurrent calls; see the file comment. */
 export async function run(context) {
   const { CloudManager } = await import('upcloud-storage');
-  const { mock, account } = await startBenchMock(context, { seedStorages: SEEDED_STORAGES });
+  const { mock, account } = await startBenchMock({ seedStorages: SEEDED_STORAGES });
   try {
     const packageManager = createPackageManager(CloudManager, account);
     const plainClient = createPlainClient(account);
@@ -138,7 +139,7 @@ export async function run(context) {
 
     return {
       title: TITLE,
-      about: `\`getStorages('private')\` of ${packageList.length.toLocaleString('en-US')} storages (${(listBody.length / 2 ** 20).toFixed(1)} MiB of JSON) in one Node process, ${context.runs} timed runs per side after ${WARM_UP_RUNS} warm-up runs, alternating, with a garbage collection before each. "From memory" serves the same recorded response body through each client's \`fetch\` option, so it times decoding alone: from a \`Response\` to typed JS objects. The concurrent calls run in a fresh process per run so that the peak RSS is that run's.`,
+      about: `\`getStorages('private')\` of ${packageList.length.toLocaleString('en-US')} storages (${fileSize(listBody.length)} of JSON) in one Node process, ${countOf(context.runs, 'timed run')} per side after ${countOf(WARM_UP_RUNS, 'warm-up run')}, alternating, with a garbage collection before each. "From memory" serves the same recorded response body through each client's \`fetch\` option, so it times decoding alone: from a \`Response\` to typed JS objects. The concurrent calls run in a fresh process per run so that the peak RSS is that run's.`,
       rows: [
         {
           figure: `List of ${SEEDED_STORAGES.toLocaleString('en-US')} storages from memory: Response to typed objects`,

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { startBenchMock } from '../lib/bench-mock.mjs';
 import { alternate, summarize } from '../lib/stats.mjs';
 import { createPackageManager } from '../lib/package-manager.mjs';
+import { countOf, fileSize } from '../lib/text.mjs';
 import { createUploadTarget, removeUploadTarget } from '../lib/upload-target.mjs';
 
 export const TITLE = 'Mock throughput';
@@ -50,7 +51,7 @@ async function curlUploadMibPerSecond(url, file) {
 export async function run(context) {
   const { CloudManager } = await import('upcloud-storage');
   const bytes = statSync(context.uploadFile).size;
-  const { mock, account } = await startBenchMock(context);
+  const { mock, account } = await startBenchMock();
   try {
     const authorization = `Basic ${btoa(`${account.username}:${account.password}`)}`;
     const getUrl = `${account.baseUrl}/storage/${account.storageUuid}`;
@@ -68,10 +69,10 @@ export async function run(context) {
 
     return {
       title: TITLE,
-      about: `\`wrk -c ${WRK_CONNECTIONS} -t ${WRK_THREADS} -d ${WRK_SECONDS}s\` with a Basic auth header against \`GET /1.3/storage/{uuid}\`, ${context.runs} runs; \`curl --upload-file\` of the upload file into a direct-upload session, ${context.uploadRuns} runs. wrk and curl share the machine's two cores with the mock, so these are lower bounds of what the mock can serve.`,
+      about: `\`wrk -c ${WRK_CONNECTIONS} -t ${WRK_THREADS} -d ${WRK_SECONDS}s\` with a Basic auth header against \`GET /1.3/storage/{uuid}\`, ${countOf(context.runs, 'run')}; \`curl --upload-file\` of the upload file into a direct-upload session, ${countOf(context.uploadRuns, 'run')}. wrk and curl share the machine's two cores with the mock, so these are lower bounds of what the mock can serve.`,
       rows: [
         { figure: `GET /1.3/storage/{uuid}, ${WRK_CONNECTIONS} connections`, unit: 'req/s', value: summarize(wrkRuns.get) },
-        { figure: `Upload into the mock with curl, ${(bytes / 2 ** 30).toFixed(bytes >= 2 ** 30 ? 0 : 2)} GiB file`, unit: 'MiB/s', value: summarize(curlRuns.upload) },
+        { figure: `Upload into the mock with curl, ${fileSize(bytes)} file`, unit: 'MiB/s', value: summarize(curlRuns.upload) },
       ],
     };
   } finally {

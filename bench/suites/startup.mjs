@@ -7,6 +7,7 @@ import { accountToEnv } from '../lib/account.mjs';
 import { startBenchMock } from '../lib/bench-mock.mjs';
 import { runNodeScript } from '../lib/processes.mjs';
 import { alternate, summarize } from '../lib/stats.mjs';
+import { countOf } from '../lib/text.mjs';
 import { packageModules, timeWorkerStart, writeWorkerConfig } from '../lib/workerd.mjs';
 
 export const TITLE = 'Start-up';
@@ -50,7 +51,6 @@ async function measureNode(context, account) {
 
 async function measureWorkerd(context, account) {
   const workerdBinary = path.join(context.repoRoot, 'node_modules/.bin/workerd');
-  const packageDir = path.join(context.repoRoot, 'pkg');
   const workerDir = path.join(context.benchDir, 'workerd');
   const bindings = {
     BASE_URL: account.baseUrl,
@@ -62,7 +62,7 @@ async function measureWorkerd(context, account) {
   const configs = {
     package: writeWorkerConfig({
       dir: path.join(context.outDir, 'workerd-package'),
-      modules: [{ name: 'worker.js', file: path.join(workerDir, 'package-worker.js'), kind: 'esModule' }, ...packageModules(packageDir)],
+      modules: [{ name: 'worker.js', file: path.join(workerDir, 'package-worker.js'), kind: 'esModule' }, ...packageModules(context.packageDir)],
       bindings,
     }),
     plain: writeWorkerConfig({
@@ -117,12 +117,12 @@ async function measureWorkerd(context, account) {
 
 /** Measures start-up in Node and workerd; see the file comment. */
 export async function run(context) {
-  const { mock, account } = await startBenchMock(context);
+  const { mock, account } = await startBenchMock();
   try {
     const rows = [...await measureNode(context, account), ...await measureWorkerd(context, account)];
     return {
       title: TITLE,
-      about: `Each run is a new process: Node runs \`bench/children/startup-*.mjs\`, workerd serves a Worker from \`bench/workerd/\` with the package's Workers entry and its \`.wasm\` as modules. Times count from spawning the process. ${context.runs} runs per side after one untimed warm-up run.`,
+      about: `Each run is a new process: Node runs \`bench/children/startup-*.mjs\`, workerd serves a Worker from \`bench/workerd/\` with the package's Workers entry and its \`.wasm\` as modules. Times count from spawning the process. ${countOf(context.runs, 'run')} per side after one untimed warm-up run.`,
       rows,
     };
   } finally {

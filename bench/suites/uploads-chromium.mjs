@@ -10,6 +10,7 @@ import { chromium } from 'playwright-core';
 import { startBenchMock } from '../lib/bench-mock.mjs';
 import { createPackageManager } from '../lib/package-manager.mjs';
 import { alternate } from '../lib/stats.mjs';
+import { countOf, fileSize } from '../lib/text.mjs';
 import { uploadRows } from '../lib/upload-rows.mjs';
 import { createUploadTarget, removeUploadTarget } from '../lib/upload-target.mjs';
 
@@ -74,8 +75,8 @@ export async function run(context) {
   const bytes = statSync(context.uploadFile).size;
   // The mock serves the page and the package itself, so the page, the API
   // and the uploader share one origin, as behind a same-origin proxy.
-  const { mock, account } = await startBenchMock(context, {
-    extraArgs: ['--www', path.join(context.benchDir, 'browser'), '--pkg', path.join(context.repoRoot, 'pkg')],
+  const { mock, account } = await startBenchMock({
+    extraArgs: ['--www', path.join(context.benchDir, 'browser'), '--pkg', context.packageDir],
   });
   try {
     const manager = createPackageManager(CloudManager, account);
@@ -100,7 +101,7 @@ export async function run(context) {
 
     return {
       title: TITLE,
-      about: `The same file set on an \`<input type=file>\` with Playwright and PUT from the page over HTTP/1.1 to the mock, which also serves the page and the package (one origin, so no CORS preflight). ${context.uploadRuns} runs per side, alternating, each in a fresh browser so that the kernel's peak-RSS marks (VmHWM) belong to that run. Plain JS is \`fetch(url, { method: 'PUT', body: file })\`. The package's wasm is loaded before the timer starts. The sum of per-process peaks overstates the browser's true peak when the processes peak at different times.`,
+      about: `The ${fileSize(bytes)} file of random bytes set on an \`<input type=file>\` with Playwright and PUT from the page over HTTP/1.1 to the mock, which also serves the page and the package (one origin, so no CORS preflight). ${countOf(context.uploadRuns, 'run')} per side, alternating, each in a fresh browser so that the kernel's peak-RSS marks (VmHWM) belong to that run. Plain JS is \`fetch(url, { method: 'PUT', body: file })\`. The package's wasm is loaded before the timer starts. The sum of per-process peaks overstates the browser's true peak when the processes peak at different times.`,
       rows: [...rendererRows, ...totalRows],
     };
   } finally {

@@ -9,6 +9,7 @@ import { startBenchMock } from '../lib/bench-mock.mjs';
 import { createPackageManager } from '../lib/package-manager.mjs';
 import { runNodeScript } from '../lib/processes.mjs';
 import { alternate } from '../lib/stats.mjs';
+import { countOf, fileSize } from '../lib/text.mjs';
 import { uploadRows } from '../lib/upload-rows.mjs';
 import { createUploadTarget, removeUploadTarget } from '../lib/upload-target.mjs';
 
@@ -18,7 +19,7 @@ export const TITLE = 'Uploads in Node';
 export async function run(context) {
   const { CloudManager } = await import('upcloud-storage');
   const bytes = statSync(context.uploadFile).size;
-  const { mock, account } = await startBenchMock(context);
+  const { mock, account } = await startBenchMock();
   try {
     const manager = createPackageManager(CloudManager, account);
     const script = path.join(context.benchDir, 'children', 'upload-node.mjs');
@@ -41,7 +42,7 @@ export async function run(context) {
 
     return {
       title: TITLE,
-      about: `A ${(bytes / 2 ** 30).toFixed(bytes >= 2 ** 30 ? 0 : 2)} GiB file of random bytes, opened with \`fs.openAsBlob\` and PUT to the mock's uploader on loopback over HTTP/1.1, ${context.uploadRuns} runs per side, alternating, each in a fresh Node process. Plain JS is \`fetch(url, { method: 'PUT', body: blob })\`. Throughput is file size over the time from the call to its result; memory is the process's peak RSS (\`process.resourceUsage().maxRSS\`).`,
+      about: `A ${fileSize(bytes)} file of random bytes, opened with \`fs.openAsBlob\` and PUT to the mock's uploader on loopback over HTTP/1.1, ${countOf(context.uploadRuns, 'run')} per side, alternating, each in a fresh Node process. Plain JS is \`fetch(url, { method: 'PUT', body: blob })\`. Throughput is file size over the time from the call to its result; memory is the process's peak RSS (\`process.resourceUsage().maxRSS\`).`,
       rows: uploadRows({ runtime: 'Node', runs, memoryLabel: 'peak process RSS' }),
     };
   } finally {
