@@ -137,3 +137,24 @@ async function waitForImportState(storageUuid, state) {
     await new Promise((done) => setTimeout(done, 30));
   }
 }
+
+test('storage error after import rejects the file import', async () => {
+  const storage = await createTestStorage(manager, 'breaks while syncing');
+  let broken = null;
+
+  const error = await rejectionOf(manager.importStorageFromFile(storage.uuid, new Blob([rawImageBytes(32 * 1024)]), {
+    pollIntervalMs: 50,
+    waitForOnline: true,
+    onProgress: (event) => {
+      // Breaks the storage once the upload is through, while the call still
+      // has the import and the storage state ahead of it.
+      if (event.phase !== 'uploading' && broken === null) {
+        broken = mock.setState(storage.uuid, { state: 'error' });
+      }
+    },
+  }));
+  await broken;
+
+  assertUpCloudError(error, { code: 'STORAGE_ERROR' });
+  assert.equal(error.storageUuid, storage.uuid);
+});
