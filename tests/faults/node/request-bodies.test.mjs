@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  bodyOf, createTestStorage, journal, startFaultMock, tokenManager, UpCloudError, ZONE,
+  bodyOf, createTestStorage, journal, startFaultMock, TOKEN, tokenManager, UpCloudError, ZONE,
 } from '../lib/harness.mjs';
 
 const READ_ONLY = [
@@ -167,4 +167,25 @@ test('direct upload import sends only its source', async () => {
 
   const body = bodyOf((await journal(mock, { method: 'POST', path: `/1.3/storage/${storage.uuid}/import` })).at(-1));
   assert.deepEqual(body, { storage_import: { source: 'direct_upload' } });
+});
+
+test('attach omits undefined and null fields', async () => {
+  const storage = await createTestStorage(manager, 'attached without optional fields');
+  const listing = await fetch(`${mock.apiBase}/server`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const servers = (await listing.json()).servers.server;
+  const stopped = servers.find((server) => server.state === 'stopped' && server.zone === ZONE);
+  assert.ok(stopped, 'the mock has no stopped server in the storage zone');
+
+  const attached = await manager.attachStorage(stopped.uuid, {
+    storage: storage.uuid, type: undefined, address: null, bootDisk: undefined,
+  });
+
+  const path = `/1.3/server/${stopped.uuid}/storage/attach`;
+  const sent = bodyOf((await journal(mock, { method: 'POST', path })).at(-1)).storage_device;
+  assert.equal(sent.storage, storage.uuid);
+  assert.ok(!('address' in sent), `attach sent address ${sent.address}`);
+  assert.ok(!('boot_disk' in sent), `attach sent boot_disk ${sent.boot_disk}`);
+  assert.ok(Object.values(sent).every((value) => value !== null), `attach sent null: ${JSON.stringify(sent)}`);
+  const device = attached.storageDevices.find((entry) => entry.storage === storage.uuid);
+  await manager.detachStorage(stopped.uuid, device.address);
 });
