@@ -75,7 +75,8 @@ pub struct Args {
     pub default_tier: String,
 
     /// Reject a size change of a storage attached to a started server with 409
-    /// SERVER_STATE_ILLEGAL, as the API did until about 2026. By default such a change is allowed.
+    /// SERVER_STATE_ILLEGAL, as the API did in 2021. By default such a change is allowed, which
+    /// is what UpCloud's Terraform provider has assumed since 2026.
     #[arg(long)]
     pub resize_requires_stopped_server: bool,
 }
@@ -99,6 +100,13 @@ Test controls (no authentication, JSON bodies), all under /__mock/:
   POST   /__mock/imports/next            make the next import end {\"outcome\":\"failed\"|\"cancelled\"}
   GET    /__mock/replay                  replay counters (with --replay)
   POST   /__mock/reset                   restore the start-up state
+
+Sample servers: the N-th account has `web-01` (started) and `build-01` (stopped) in fi-hel1,
+with UUIDs 0000000N-0000-4000-8000-000000000001 and 0000000N-0000-4000-8000-000000000002.
+
+HTTP imports download only from http://127.0.0.1 and http://localhost. Any other URL fails the
+import with SOURCE_LOCATION_NOT_ALLOWED, without a connection; a failed download fails it with
+IMPORT_SOURCE_FAILED.
 
 Uploader error codes (the real uploader's are not documented): IMPORT_SESSION_NOT_FOUND (404),
 IMPORT_SESSION_CLOSED (409), CONTENT_LENGTH_REQUIRED (411), IMPORT_SIZE_EXCEEDED (413, the
