@@ -94,6 +94,28 @@ test('lists storages in workerd', async () => {
   }
 });
 
+test('requests use only init fields Workers accept', async () => {
+  // workerd rejects fetch options such as `mode`, `credentials` and `cache`
+  // that browser-oriented wasm clients often set.
+  const inits = [];
+  const recordingFetch = (input, init) => {
+    inits.push(init);
+    return fetch(input, init);
+  };
+  const manager = new CloudManager({ token: TOKEN }, { baseUrl: mock.apiBase, fetch: recordingFetch });
+
+  const storage = await createTestStorage(manager, 'created through a recording fetch');
+  await manager.getStorages('private');
+  await manager.modifyStorage(storage.uuid, { title: 'renamed through a recording fetch' });
+  await manager.deleteStorage(storage.uuid);
+
+  assert.ok(inits.length >= 4);
+  for (const init of inits) {
+    const unexpected = Object.keys(init).filter((key) => !['method', 'headers', 'body', 'signal'].includes(key));
+    assert.deepEqual(unexpected, [], `fetch init carried ${unexpected.join(', ')}`);
+  }
+});
+
 async function shippedScripts(dir) {
   const found = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
