@@ -2,8 +2,8 @@
 //
 // Environment:
 //   BENCH_ONLY=size,decode  runs only the named suites (for trial runs)
-//   BENCH_QUICK=1           fewer runs and a 64 MiB upload file instead of
-//                           1 GiB, for trial runs; RESULTS.md then says so
+//   BENCH_QUICK=1           fewer runs, for trial runs; the machine table
+//                           of the results page marks such a run
 //   BENCH_UPLOAD_FILE       the upload file (required), made by run.sh
 
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -31,20 +31,20 @@ const context = {
   benchDir,
   outDir,
   quick,
-  // Five runs is the least that gives a meaningful median and range;
-  // uploads move 1 GiB each, so they run three times to keep `make bench`
-  // under ten minutes on two cores.
+  // Seven runs give a median that one slow run cannot move. Uploads move
+  // 1 GiB each, so they run three times to keep `make bench` under ten
+  // minutes on two cores.
   runs: quick ? 3 : 7,
   uploadRuns: quick ? 1 : 3,
   // The package as run.sh installed it from the packed tarball.
   packageDir: path.join(benchDir, 'node_modules/upcloud-storage'),
   uploadFile: process.env.BENCH_UPLOAD_FILE,
 };
-if (!context.uploadFile) throw new Error('BENCH_UPLOAD_FILE is not set; run bench/run.sh, which makes the file');
+if (!context.uploadFile) throw new Error('BENCH_UPLOAD_FILE is not set; run bench/run.sh, which creates the file');
 
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : Object.keys(SUITES);
 for (const name of only) {
-  if (!SUITES[name]) throw new Error(`BENCH_ONLY names unknown suite "${name}"; known: ${Object.keys(SUITES).join(', ')}`);
+  if (!SUITES[name]) throw new Error(`BENCH_ONLY contains the unknown suite "${name}"; expected some of: ${Object.keys(SUITES).join(', ')}`);
 }
 
 mkdirSync(outDir, { recursive: true });
@@ -65,7 +65,7 @@ for (const name of only) {
 }
 
 const machine = describeMachine({ repoRoot });
-if (quick) machine.push(['Mode', 'BENCH_QUICK trial run: fewer runs and a smaller upload file, not for quoting']);
+if (quick) machine.push(['Mode', 'BENCH_QUICK trial run with fewer runs, not for quoting']);
 
 const durationSeconds = (Date.now() - started) / 1000;
 writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ machine, results, durationSeconds }, null, 2));

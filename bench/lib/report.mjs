@@ -105,7 +105,7 @@ cost of a real network.
     '',
     machineTable,
     '',
-    `The whole run took ${Math.round(durationSeconds)} s.`,
+    `The suites took ${Math.round(durationSeconds)} s, not counting the builds that \`make bench\` runs first.`,
     '',
     '## Targets missed',
     '',

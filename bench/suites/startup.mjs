@@ -120,10 +120,17 @@ export async function run(context) {
   const { mock, account } = await startBenchMock();
   try {
     const rows = [...await measureNode(context, account), ...await measureWorkerd(context, account)];
+
+    // Both Workers are evaluated before workerd listens, so the gap between
+    // their medians is what loading the package costs there.
+    const listening = rows.find((row) => row.figure.startsWith('workerd: spawn to listening'));
+    const instantiationMs = listening.package.median - listening.plain.median;
+
     return {
       title: TITLE,
       about: `Each run is a new process: Node runs \`bench/children/startup-*.mjs\`, workerd serves a Worker from \`bench/workerd/\` with the package's Workers entry and its \`.wasm\` as modules. Times count from spawning the process. ${countOf(context.runs, 'run')} per side after one untimed warm-up run.`,
       rows,
+      notes: [`In workerd, evaluating the package's entry, which instantiates its wasm, adds about ${instantiationMs.toFixed(0)} ms before the Worker can listen (the difference of the two spawn-to-listening medians).`],
     };
   } finally {
     await mock.stop();
