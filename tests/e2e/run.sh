@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# End-to-end test of the demo control panel: starts upcloud-mock the way
-# `make demo` does (demo data, www/ and pkg/ served), but on a free port
-# with short operations and a password and token made up for this run, then
-# drives the panel in Debian's Chromium with playwright-core under node --test.
+# End-to-end test of the demo control panel. It starts upcloud-mock the way
+# `make demo` does (demo data, www/ and pkg/ served), but on a free port,
+# with short operations and with a password and token made up for this run.
+# Then node --test drives the panel in Debian's Chromium with playwright-core.
 # Screenshots and logs go to tests/out/e2e/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -16,6 +16,16 @@ fi
 rm -rf "$out"
 mkdir -p "$out"
 
+# The mock serves a copy of pkg/, so a package rebuild during the run (by a
+# parallel build in the same tree) cannot mix two builds in one page.
+cp -r pkg "$out/pkg"
+for file in web.js dist/classes.js dist/upcloud_storage.js dist/upcloud_storage_bg.wasm; do
+  if [ ! -f "$out/pkg/$file" ]; then
+    echo "e2e: pkg/$file is missing (is the package being rebuilt?); run 'make pkg' first" >&2
+    exit 1
+  fi
+done
+
 # Fresh secrets each run, so a leak check cannot pass by accident. The
 # password has non-ASCII characters to cover UTF-8 Basic auth.
 E2E_PASSWORD="pässwörd-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
@@ -23,7 +33,10 @@ E2E_TOKEN="ucat_e2e$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 export E2E_PASSWORD E2E_TOKEN
 export E2E_USERNAME=demo
 
-"$mock" --listen 127.0.0.1:0 --www www --pkg pkg --op-seconds "${E2E_OP_SECONDS:-1}" \
+# Two seconds per mock operation leave time to click "Cancel clone" while
+# the clone still runs, even on a loaded machine.
+
+"$mock" --listen 127.0.0.1:0 --www www --pkg "$out/pkg" --op-seconds "${E2E_OP_SECONDS:-2}" \
   --user "$E2E_USERNAME:$E2E_PASSWORD" --token "$E2E_TOKEN" > "$out/mock.log" 2>&1 &
 mock_pid=$!
 stop_mock() {

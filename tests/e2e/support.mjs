@@ -100,8 +100,8 @@ export async function serveFile(path, name) {
 
 /**
  * Saves a full-page screenshot as `<out>/<NN>-<name>.png` and asserts that
- * nothing the page shows or holds contains a secret: its text, its HTML
- * (input values included), its URL, its storage, and the console so far.
+ * no secret appears in what the page shows or stores: its text, its HTML,
+ * its input values, its URL, its web storage and cookies, and the console so far.
  */
 export async function screenshotWithoutSecrets(browser, out, name, secrets) {
   const { page, consoleLog } = browser;

@@ -63,7 +63,7 @@ export function importFromUrl(manager, uuid, sourceLocation, signal) {
   return manager.createStorageImport({ storage: uuid, source: 'http_import', sourceLocation }, { signal });
 }
 
-/** Polls an import until it completes; `onPoll` sees each StorageImport on the way. */
+/** Polls an import until it completes; `onPoll` receives each StorageImport on the way. */
 export function waitForImport(manager, uuid, onPoll, signal) {
   return manager.waitForStorageImport(uuid, { onPoll, signal });
 }
@@ -74,7 +74,7 @@ export function cancelImport(manager, uuid, signal) {
 
 /**
  * Uploads `file` into the storage and waits until the import completes and
- * the storage is online again. `onProgress` sees `{ phase, loaded, total }`.
+ * the storage is online again. `onProgress` receives `{ phase, loaded, total }`.
  * Aborting also cancels the import on UpCloud's side, so the disk does not
  * stay reserved by an import that will never receive its data.
  */

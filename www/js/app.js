@@ -63,7 +63,7 @@ export function endSession() {
 }
 
 /**
- * Has `onUpdate` called with the storage on every refresh until it returns `true`.
+ * Calls `onUpdate` with the storage on every refresh until it returns `true`.
  * It receives `null` when the storage no longer exists.
  */
 export function watchStorage(uuid, onUpdate) {

@@ -13,7 +13,7 @@ const fields = document.getElementById('details-fields');
 let actionsKey = '';
 
 /**
- * Shows `storage` (details or a list item while details load).
+ * Shows the details of `storage`.
  * `actions` are `[{ id, label, run, variant?, disabled? }]`;
  * `onRestore(backupUuid)` adds a restore button to each listed backup.
  */

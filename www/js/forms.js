@@ -73,12 +73,12 @@ export function formatLabels(labels) {
   return (labels ?? []).map(({ key, value }) => `${key}=${value}`).join('\n');
 }
 
-/** Returns whether a label key is a system label, which UpCloud sets and users cannot change. */
+/** Returns whether a label is a system label, which UpCloud sets and users cannot change. */
 export function isSystemLabel(label) {
   return label.key.startsWith('_');
 }
 
-/** Returns whether two label lists hold the same pairs in the same order. */
+/** Returns whether two label lists contain the same pairs in the same order. */
 export function sameLabels(a, b) {
   const pairs = (labels) => (labels ?? []).map(({ key, value }) => [key, value]);
   return JSON.stringify(pairs(a)) === JSON.stringify(pairs(b));

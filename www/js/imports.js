@@ -186,7 +186,7 @@ function describeImportProgress(details) {
   return `${state}: ${formatBytes(read)}${total} read, ${formatBytes(written)} written`;
 }
 
-/** Sums up a completed import; `verified` says the package compared the SHA-256 with the file's own. */
+/** Sums up a completed import; `verified` is true when the package compared the SHA-256 with the file's own. */
 function describeFinishedImport(result, verified = false) {
   const facts = [];
   const written = result?.writtenBytes;

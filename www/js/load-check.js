@@ -1,6 +1,6 @@
 // A classic script, so it still runs when the panel's module graph cannot
-// load (for example when pkg/ was not built). It then says so instead of
-// leaving a sign-in button that never enables.
+// load (for example when pkg/ was not built). It then shows an error
+// instead of leaving a sign-in button that never enables.
 document.addEventListener('error', (event) => {
   if (event.target?.id !== 'panel-script') {
     return;

@@ -159,7 +159,7 @@ function showSelected() {
   });
 }
 
-/** The operations the API allows on this kind of storage, disabled while it is busy. */
+/** Returns the operations the API allows on this kind of storage, disabled while it is busy. */
 function actionsFor(storage) {
   const busy = isBusy(storage);
   const isPrivate = storage.access !== 'public';

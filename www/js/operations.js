@@ -1,6 +1,6 @@
-// What the panel can do to a storage: the dialogs for create, edit, delete,
-// clone, backup, restore, templatize and filesystem growth, and the
-// "Running operations" entries that follow the slow ones to the end.
+// Dialogs for the operations on a storage (create, edit, delete, clone,
+// backup, restore, templatize, filesystem growth) and the "Running
+// operations" entries that follow the slow ones to the end.
 
 import * as api from './api.js';
 import { addActivity } from './activity.js';
@@ -323,7 +323,7 @@ function followOperation(storage, activity, { doneText, goneText, isCancelled = 
   });
 }
 
-/** The title dialog shared by backup and templatize. Resolves to what `run` resolved to. */
+/** Opens the title dialog shared by backup and templatize; resolves to what `run` resolved to. */
 function askTitle({ heading, text, title, submitLabel, failureText, run }) {
   byId('title-dialog-title').textContent = heading;
   byId('title-dialog-text').textContent = text;
