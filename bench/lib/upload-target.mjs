@@ -2,8 +2,8 @@
 // run writes into. This setup is never part of a timed figure.
 
 const GIB = 2 ** 30;
-// The smallest size every UpCloud tool accepts; the API's own minimum may
-// be 1 GiB, but 10 GiB is accepted everywhere.
+// UpCloud's tools disagree whether the minimum size is 1 or 10 GiB, so
+// the target is never smaller than 10 GiB; the mock's data file is sparse.
 const MIN_STORAGE_GIB = 10;
 const SETTLE_TIMEOUT_MS = 120_000;
 

@@ -1,5 +1,5 @@
 // Decoding: a list of 5,000 storages turned into typed JS objects, through
-// the package and through plain fetch + JSON.parse + normalisation; then
+// the package and through plain fetch + JSON.parse + normalisation. Then
 // 1,000 concurrent getStorage calls on one client.
 
 import { writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ const WARM_UP_RUNS = 3;
 const DECODE_TARGET_RATIO = 1.5;
 
 // Sorts object keys recursively so that two decodings compare equal when
-// they hold the same data in a different key order.
+// they contain the same data in a different key order.
 function canonicalJson(value) {
   return JSON.stringify(value, (key, item) => (item && typeof item === 'object' && !Array.isArray(item)
     ? Object.fromEntries(Object.keys(item).sort().map((name) => [name, item[name]]))

@@ -1,6 +1,6 @@
 // Package size: the release .wasm and the JavaScript shipped with it, raw
-// and gzip-compressed, against the plain-JS client; and where the wasm's
-// bytes go, from twiggy on a build that keeps function names.
+// and gzip-compressed, against the plain-JS client. Where the wasm's bytes
+// go comes from twiggy on a build that keeps function names.
 
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -39,10 +39,10 @@ function measureFiles(files) {
 // Items of the name section, which only the names build has.
 const NAME_SECTION = /^"[a-z ]+ names" subsection|^custom section 'name'/;
 
-// The crate of a demangled Rust path. For a trait method (`<A as B>::f`)
-// it is the crate of the type A, or of the trait B when A is a primitive
-// such as f64; a `[hash]` that tells two copies of one crate apart is
-// dropped.
+// Returns the crate of a demangled Rust path. For a trait method
+// (`<A as B>::f`) it is the crate of the type A, or of the trait B when A
+// is a primitive such as f64. The `[hash]` that distinguishes two copies of
+// one crate is dropped.
 function crateOf(name) {
   let qualified = name.replace(/^[&*\s]+/, '');
   const traitImpl = qualified.match(/^<(.+?) as (.+?)>::/);
@@ -51,7 +51,7 @@ function crateOf(name) {
   return qualified.split('::')[0].replace(/\[[0-9a-f]+\]$/, '').replace(/[<>&\s].*$/, '');
 }
 
-// Names the crate or the part of the module an item of `twiggy top` is in.
+// Returns the crate or the part of the module that an item of `twiggy top` belongs to.
 function ownerOf(name) {
   if (/^data( segment|\[)/.test(name)) return 'data segments (constants, string literals, tables)';
   if (/externref shim$|^__wbindgen|^__wbg|^__externref/.test(name)) return 'wasm-bindgen glue (export shims, externref table)';
