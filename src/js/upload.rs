@@ -69,7 +69,11 @@ export interface UploadOptions {
   verify?: boolean;
   /** Time limit of the upload itself in milliseconds. Default: none. */
   timeoutMs?: number;
-  /** Byte size of a `ReadableStream` source; required for streams, checked for Blobs. */
+  /**
+   * Byte size of a `ReadableStream` source (required). For a Blob it must match `blob.size`, except
+   * for a Blob from Node's `fs.openAsBlob` of a file over 4 GiB: Node reports its size modulo 4 GiB,
+   * so pass the size from `fs.stat`; without it such an upload fails rather than sending a cut image.
+   */
   size?: number;
   /** Size of the target storage in GiB, to reject an image that cannot fit before sending it. */
   storageSize?: number;
@@ -257,7 +261,7 @@ async fn check_source(
         (Some(size), Some(stated)) => {
             return Err(Error::validation(
                 "options.size",
-                format!("size is {stated}, but the Blob is {size} bytes; omit size for a Blob."),
+                format!("size is {stated}, but the Blob is {size} bytes; omit size for a Blob, or give the file's size for a Blob from Node's fs.openAsBlob."),
             ))
         }
         (None, _) => {
@@ -300,10 +304,15 @@ async fn uncompressed_size(source: &UploadSource, format: ImageFormat, size: u64
                     XzScanStep::Done(known) => return Ok(known),
                     XzScanStep::Read(range) => range,
                 };
-                match source.range(range.offset, range.offset + range.len).await {
-                    Some(bytes) => scan.supply(&bytes.map_err(read_failed)?)?,
+                let bytes = match source.range(range.offset, range.offset + range.len).await {
+                    Some(bytes) => bytes.map_err(read_failed)?,
                     None => return Ok(UncompressedSize::Unknown),
+                };
+                // Node's Blobs of files over 4 GiB return nothing past 2^32.
+                if bytes.len() as u64 != range.len {
+                    return Ok(UncompressedSize::Unknown);
                 }
+                scan.supply(&bytes)?;
             }
         }
     }

@@ -246,6 +246,27 @@ async function* blobChunks(blob, chunkBytes, signal) {
   }
 }
 
+/**
+ * Yields a Blob's bytes through `blob.stream()`. Used for Node's Blobs:
+ * `fs.openAsBlob` reports the size of files over 4 GiB modulo 2^32 and its
+ * slices stop there, while its stream delivers every byte, so reading the
+ * stream reveals a size that was cut and lets the caller's `size` stand.
+ */
+async function* blobStream(blob) {
+  const reader = blob.stream().getReader();
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) {
+        return;
+      }
+      yield value;
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}
+
 async function* streamChunks(source, chunkBytes) {
   for (;;) {
     const chunk = await source.next(chunkBytes);
@@ -444,7 +465,9 @@ async function putStream(options, signal) {
 /** Checks each chunk against the stated size and passes it to `onChunk`. */
 function checkedChunk(options, sent, chunk) {
   if (options.size !== null && sent + chunk.byteLength > options.size) {
-    throw new TypeError(`the source stream has more bytes than size (${options.size})`);
+    throw new TypeError(
+      `the source has more bytes than its size of ${options.size}; with fs.openAsBlob, pass the file's size as the size option`,
+    );
   }
   if (options.onChunk !== null && !options.onChunk(chunk)) {
     throw new VerificationStop();
@@ -453,7 +476,7 @@ function checkedChunk(options, sent, chunk) {
 
 function checkEnd(options, sent) {
   if (options.size !== null && sent !== options.size) {
-    throw new TypeError(`the source stream ended after ${sent} bytes, but size is ${options.size}`);
+    throw new TypeError(`the source ended after ${sent} bytes, but its size is ${options.size}`);
   }
 }
 
@@ -461,7 +484,7 @@ function putWithNodeHttp(options, signal) {
   const http = nodeHttpFor(options.url);
   const chunks = options.source instanceof SourceStream
     ? streamChunks(options.source, options.chunkBytes)
-    : blobChunks(options.source, options.chunkBytes, signal);
+    : blobStream(options.source);
 
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -497,23 +520,39 @@ function putWithNodeHttp(options, signal) {
       request.on('close', finish);
     });
 
+    let sent = 0;
+    const send = async (chunk) => {
+      const flushed = request.write(chunk);
+      sent += chunk.byteLength;
+      if (options.onProgress !== null) {
+        options.onProgress(sent);
+      }
+      if (!flushed) {
+        await drained();
+      }
+    };
+
+    // Each chunk is written only once the next one is read, so a source
+    // longer than its size fails before the last byte the Content-Length
+    // announced is sent, and the uploader never takes a cut image as whole.
     const pump = async () => {
-      let sent = 0;
+      let seen = 0;
+      let held = null;
       for await (const chunk of chunks) {
         if (settled || request.destroyed) {
           return;
         }
-        checkedChunk(options, sent, chunk);
-        const flushed = request.write(chunk);
-        sent += chunk.byteLength;
-        if (options.onProgress !== null) {
-          options.onProgress(sent);
+        checkedChunk(options, seen, chunk);
+        seen += chunk.byteLength;
+        if (held !== null) {
+          await send(held);
         }
-        if (!flushed) {
-          await drained();
-        }
+        held = chunk;
       }
-      checkEnd(options, sent);
+      checkEnd(options, seen);
+      if (held !== null) {
+        await send(held);
+      }
       request.end();
     };
     pump().catch((error) => {

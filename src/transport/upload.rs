@@ -107,10 +107,19 @@ pub(crate) struct UploadResponse {
 
 impl UploadSource {
     /// Wraps a JS value; `None` when it is neither a Blob nor a ReadableStream.
+    ///
+    /// A Blob's size is its `size`, except that a `stated_size` larger by a
+    /// multiple of 4 GiB wins: Node's `fs.openAsBlob` reports the size of
+    /// larger files modulo 2^32 (Node issue 52585), and the caller's
+    /// `fs.stat` size is the true one.
     pub(crate) fn from_js(value: &JsValue, stated_size: Option<u64>) -> Option<UploadSource> {
         if is_blob(value) {
-            let size = Reflect::get(value, &"size".into()).ok()?.as_f64()?;
-            return Some(UploadSource::Blob { blob: value.clone(), size: size as u64 });
+            let reported = Reflect::get(value, &"size".into()).ok()?.as_f64()? as u64;
+            let size = match stated_size {
+                Some(stated) if stated > reported && stated % (1 << 32) == reported => stated,
+                _ => reported,
+            };
+            return Some(UploadSource::Blob { blob: value.clone(), size });
         }
         if is_readable_stream(value) {
             return Some(UploadSource::Stream { stream: SourceStream::new(value), size: stated_size });
