@@ -74,11 +74,12 @@ export function watchStorage(uuid, onUpdate) {
 /**
  * Reloads the list, the selected storage and the watched storages, then
  * schedules the next poll when anything is still busy. A newer refresh aborts
- * an older one that is still running.
+ * an older one that is still running. Resolves to whether the list loaded;
+ * a failure is shown in the error banner.
  */
 export async function refresh() {
   if (!app.manager) {
-    return;
+    return false;
   }
   clearTimeout(pollTimer);
   pollTimer = 0;
@@ -94,15 +95,17 @@ export async function refresh() {
       refreshWatched(signal),
     ]);
     if (signal.aborted) {
-      return;
+      return false;
     }
     app.storages = storages;
     rememberTitles(storages);
     app.view.list();
+    return true;
   } catch (error) {
     if (!signal.aborted) {
       showError('Could not load storages', error);
     }
+    return false;
   } finally {
     if (refreshController === controller) {
       refreshController = null;

@@ -106,17 +106,20 @@ function setUpPanel() {
   byId('refresh').addEventListener('click', async () => {
     const button = byId('refresh');
     setBusy(button, true);
-    await refresh();
+    const loaded = await refresh();
     setBusy(button, false);
     button.focus();
-    announce('Storages refreshed.');
+    if (loaded) {
+      announce('Storages refreshed.');
+    }
   });
   byId('filters').addEventListener('submit', async (event) => {
     event.preventDefault();
     app.filter = byId('filter-type').value;
     app.labels = byId('filter-labels').value.split(/\s+/).filter(Boolean);
-    await refresh();
-    announce(`Showing ${app.storages.length} storages.`);
+    if (await refresh()) {
+      announce(`Showing ${app.storages.length} storages.`);
+    }
   });
   byId('filter-type').addEventListener('change', () => byId('filters').requestSubmit());
   byId('details-close').addEventListener('click', () => {
