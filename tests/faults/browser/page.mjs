@@ -71,16 +71,21 @@ window.faultSuite = {
     return { ...outcome, value: outcome.value && { ...outcome.value }, progress: progress.events };
   },
 
-  /** Starts importing the selected File and aborts it after `afterMs`. */
+  /** Imports the selected File and aborts `afterMs` after the transfer starts. */
   async abortSelected({ apiBase, token, storageUuid, afterMs }) {
     const controller = new AbortController();
-    let abortedAt = 0;
-    setTimeout(() => {
-      abortedAt = performance.now();
-      controller.abort();
-    }, afterMs);
+    let abortedAt;
+    const abortSoonAfterStart = () => {
+      if (abortedAt === undefined) {
+        abortedAt = null;
+        setTimeout(() => {
+          abortedAt = performance.now();
+          controller.abort();
+        }, afterMs);
+      }
+    };
     const outcome = await settle(manager({ apiBase, token }).importStorageFromFile(
-      storageUuid, selectedFile(), { signal: controller.signal, pollIntervalMs: 50 },
+      storageUuid, selectedFile(), { signal: controller.signal, pollIntervalMs: 50, onProgress: abortSoonAfterStart },
     ));
     return { ...outcome, value: undefined, lateMs: performance.now() - abortedAt };
   },

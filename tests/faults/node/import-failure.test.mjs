@@ -140,21 +140,31 @@ async function waitForImportState(storageUuid, state) {
 
 test('storage error after import rejects the file import', async () => {
   const storage = await createTestStorage(manager, 'breaks while syncing');
-  let broken = null;
+  const storagePath = `/1.3/storage/${storage.uuid}`;
+  // Once the import reads `completed`, every later read of the storage says
+  // `error`, so the call fails in its wait for `online`, whatever the timing.
+  let importCompleted = false;
+  const breakingFetch = async (input, init) => {
+    const response = await fetch(input, init);
+    const path = new URL(String(input)).pathname;
+    if (path === `${storagePath}/import` && response.ok) {
+      const body = await response.clone().json();
+      importCompleted ||= body.storage_import.state === 'completed';
+    }
+    if (path !== storagePath || !importCompleted || init.method !== 'GET' || !response.ok) {
+      return response;
+    }
+    const body = await response.json();
+    body.storage.state = 'error';
+    return new Response(JSON.stringify(body), { status: 200, headers: response.headers });
+  };
+  const breaking = tokenManager(mock, { fetch: breakingFetch });
 
-  const error = await rejectionOf(manager.importStorageFromFile(storage.uuid, new Blob([rawImageBytes(32 * 1024)]), {
-    pollIntervalMs: 50,
-    waitForOnline: true,
-    onProgress: (event) => {
-      // Breaks the storage once the upload is through, while the call still
-      // has the import and the storage state ahead of it.
-      if (event.phase !== 'uploading' && broken === null) {
-        broken = mock.setState(storage.uuid, { state: 'error' });
-      }
-    },
+  const error = await rejectionOf(breaking.importStorageFromFile(storage.uuid, new Blob([rawImageBytes(32 * 1024)]), {
+    pollIntervalMs: 50, waitForOnline: true,
   }));
-  await broken;
 
+  assert.ok(importCompleted, 'the import never completed');
   assertUpCloudError(error, { code: 'STORAGE_ERROR' });
   assert.equal(error.storageUuid, storage.uuid);
 });
