@@ -1,6 +1,6 @@
 // The README's browser example in headless Chromium. The page is served with
-// a strict Content-Security-Policy next to the installed package and a
-// same-origin proxy to the mock, as the README describes; the test fills in
+// a strict Content-Security-Policy, next to the installed package and a
+// same-origin proxy to the mock, as the README describes. Each test fills in
 // the form and reads the list the page renders.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';

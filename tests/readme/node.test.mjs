@@ -29,7 +29,7 @@ after(async () => {
   await mock?.stop();
 });
 
-/** A raw image with a pattern that gzip compresses but that is not all zeros. */
+/** Builds a raw image whose pattern gzip compresses but which is not all zeros. */
 function rawImage(length) {
   const bytes = Buffer.alloc(length);
   for (let offset = 0; offset < length; offset += 1) {

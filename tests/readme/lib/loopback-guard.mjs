@@ -8,8 +8,8 @@ function isLoopbackHost(hostname) {
   return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]' || hostname === '::1';
 }
 
-function blocked(what) {
-  return new Error(`the README test blocked a request to ${what}: examples reach loopback only`);
+function blocked(destination) {
+  return new Error(`the README test blocked a request to ${destination}: examples reach loopback only`);
 }
 
 const nativeFetch = globalThis.fetch;

@@ -23,8 +23,8 @@ export function inlineScriptHash(html) {
 }
 
 /**
- * The page's Content-Security-Policy: only this origin, the inline script by
- * its hash, and, unless `allowWasm` is false, WebAssembly compilation.
+ * Builds the page's Content-Security-Policy: only this origin, the inline
+ * script by its hash, and WebAssembly compilation unless `allowWasm` is false.
  */
 export function contentSecurityPolicy(html, { allowWasm = true } = {}) {
   const scripts = ["'self'", inlineScriptHash(html), ...(allowWasm ? ["'wasm-unsafe-eval'"] : [])];
