@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PORT ?= 8080
 
 .PHONY: tools mock pkg demo test test-native test-mock test-wasm test-js \
-        test-uploads test-e2e test-faults bench fuzz clean
+        test-uploads test-e2e test-faults test-readme bench fuzz clean
 
 tools:
 	scripts/install-tools.sh
@@ -22,7 +22,7 @@ demo: tools mock pkg
 	scripts/demo.sh
 
 test: tools
-	$(MAKE) test-native test-mock mock pkg test-wasm test-js test-uploads test-faults test-e2e
+	$(MAKE) test-native test-mock mock pkg test-wasm test-js test-uploads test-faults test-readme test-e2e
 
 test-native:
 	cargo test -p upcloud-storage
@@ -44,6 +44,9 @@ test-faults:
 
 test-e2e:
 	tests/e2e/run.sh
+
+test-readme:
+	tests/readme/run.sh
 
 bench: tools mock pkg
 	bench/run.sh
