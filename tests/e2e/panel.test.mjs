@@ -187,6 +187,18 @@ test('demo control panel end to end', async (t) => {
     assert.equal(await detail('Backup rule').innerText(), 'Daily at 04:30 UTC, kept 14 days');
     assert.match(await detail('Labels').innerText(), /tier=gold/);
     await row('e2e disk renamed').waitFor();
+
+    await actionButton('Edit').click();
+    assert.equal(await dialog.getByLabel('Title', { exact: true }).inputValue(), 'e2e disk renamed', 'edit opens with saved values');
+    assert.equal(await dialog.getByLabel('Size (GiB)', { exact: true }).inputValue(), '20');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  await step('grow filesystem after growing the disk', async () => {
+    await actionButton('Grow filesystem').click();
+    await page.getByRole('status').filter({ hasText: 'Grew the filesystem of "e2e disk renamed"' }).waitFor({ timeout: OPERATION_MS });
+    assert.match(await page.getByRole('status').innerText(), /UpCloud kept backup "Resize Backup"/);
   });
 
   await step('label filter narrows the list', async () => {
@@ -361,7 +373,7 @@ test('demo control panel end to end', async (t) => {
     const uuid = await selectedUuid();
     await actionButton('Delete').click();
     const dialog = page.getByRole('dialog', { name: 'Delete storage' });
-    assert.match(await dialog.innerText(), /Delete storage "e2e disk renamed" \(20 GiB in .*\)\? It has 1 backup/);
+    assert.match(await dialog.innerText(), /Delete storage "e2e disk renamed" \(20 GiB in .*\)\? It has [2-9] backups/);
     await dialog.getByLabel('Delete all backups too', { exact: true }).check();
     await shoot('delete-confirm');
     await dialog.getByRole('button', { name: 'Delete "e2e disk renamed"' }).click();

@@ -162,31 +162,35 @@ function showSelected() {
   });
 }
 
-/** Returns the operations the API allows on this kind of storage, disabled while it is busy. */
+/**
+ * Returns the operations the API allows on this kind of storage, disabled while it is busy.
+ * The buttons outlive later refreshes, so each one acts on the storage's latest details.
+ */
 function actionsFor(storage) {
   const busy = isBusy(storage);
   const isPrivate = storage.access !== 'public';
+  const latest = () => (app.selected?.uuid === storage.uuid ? app.selected : storage);
   const actions = [];
   const add = (id, label, run, variant) => actions.push({ id, label, run, variant, disabled: busy });
 
   if (isPrivate) {
-    add('edit', 'Edit', () => openEdit(storage));
+    add('edit', 'Edit', () => openEdit(latest()));
   }
   if (storage.type !== 'cdrom') {
-    add('clone', 'Clone', () => openClone(storage));
+    add('clone', 'Clone', () => openClone(latest()));
   }
   if (storage.type === 'normal' && isPrivate) {
-    add('backup', 'Back up now', () => openBackup(storage));
-    add('templatize', 'Make template', () => openTemplatize(storage));
-    add('import-url', 'Import from URL', () => openUrlImport(storage));
-    add('import-file', 'Import from file', () => openFileImport(storage));
-    add('grow', 'Grow filesystem', (button) => growFilesystem(storage, button));
+    add('backup', 'Back up now', () => openBackup(latest()));
+    add('templatize', 'Make template', () => openTemplatize(latest()));
+    add('import-url', 'Import from URL', () => openUrlImport(latest()));
+    add('import-file', 'Import from file', () => openFileImport(latest()));
+    add('grow', 'Grow filesystem', (button) => growFilesystem(latest(), button));
   }
   if (storage.type === 'backup') {
     add('restore', 'Restore', () => openRestore(storage.uuid), 'primary');
   }
   if (isPrivate) {
-    add('delete', 'Delete', () => openDelete(storage, onDeleted), 'danger');
+    add('delete', 'Delete', () => openDelete(latest(), onDeleted), 'danger');
   }
   return actions;
 }
