@@ -23,13 +23,27 @@ for built in pkg/dist/upcloud_storage.js pkg/dist/upcloud_storage_bg.wasm pkg/di
 done
 export UPCLOUD_MOCK_BIN=$mock_bin
 
-rm -rf "$out"
-mkdir -p "$app"
-tarball=$(npm pack ./pkg --pack-destination "$out" --silent | tail -n 1)
-cat > "$app/package.json" <<JSON
+# Another `make pkg` may be rewriting pkg/dist/ while this packs it; a pack
+# caught in the middle misses files, so it is detected and tried again.
+installed=$app/node_modules/upcloud-storage
+for attempt in 1 2 3; do
+  rm -rf "$out"
+  mkdir -p "$app"
+  tarball=$(npm pack ./pkg --pack-destination "$out" --silent | tail -n 1)
+  cat > "$app/package.json" <<JSON
 { "name": "upcloud-storage-readme-examples", "private": true, "type": "module" }
 JSON
-(cd "$app" && npm install --no-audit --no-fund --silent "../$tarball")
+  (cd "$app" && npm install --no-audit --no-fund --silent "../$tarball")
+  if [ -f "$installed/dist/upcloud_storage_bg.wasm" ] && [ -f "$installed/dist/upcloud_storage.js" ] \
+    && [ -f "$installed/dist/classes.js" ]; then
+    break
+  fi
+  if [ "$attempt" = 3 ]; then
+    echo "readme: the packed package missed files in pkg/dist/ three times; is another build rewriting it?" >&2
+    exit 1
+  fi
+  sleep 20
+done
 # The shared test helpers import the package through this file.
 printf "export * from 'upcloud-storage';\n" > "$app/entry.mjs"
 
