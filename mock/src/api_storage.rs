@@ -367,7 +367,7 @@ pub fn restore(state: &Arc<AppState>, account: &str, uuid: &str) -> ApiResult {
 }
 
 /// `POST /storage/{uuid}/resize`: takes a backup named "Resize Backup" (returned already
-/// online, as recorded), then holds the storage in `maintenance` while the filesystem grows.
+/// online, as recorded), then keeps the storage in `maintenance` while the filesystem grows.
 pub fn resize(state: &Arc<AppState>, account: &str, uuid: &str) -> ApiResult {
     let mut store = state.store();
     let storage = store.owned_mut(account, uuid)?.clone();

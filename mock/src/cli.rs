@@ -23,8 +23,8 @@ pub struct Args {
     #[arg(long, value_name = "ADDR")]
     pub tls_listen: Option<SocketAddr>,
 
-    /// An account accepted with HTTP Basic authentication. Repeat for more accounts; each
-    /// account sees only its own private storages. Without any, one account `demo`/`demo` exists.
+    /// An account accepted with HTTP Basic authentication. Repeat for more accounts. Each
+    /// account can read only its own private storages. Without any, one account `demo`/`demo` exists.
     #[arg(long = "user", value_name = "NAME:PASSWORD", value_parser = parse_user)]
     pub users: Vec<(String, String)>,
 
@@ -32,8 +32,8 @@ pub struct Args {
     #[arg(long = "token", value_name = "TOKEN")]
     pub tokens: Vec<String>,
 
-    /// How long, in seconds, each slow operation (clone, backup, restore, templatize, resize,
-    /// import phases) takes. Fractions are accepted.
+    /// Duration in seconds of each slow operation (clone, backup, restore, templatize, resize,
+    /// import phases). Fractions are accepted.
     #[arg(long, value_name = "SECONDS", default_value_t = 3.0, value_parser = parse_seconds)]
     pub op_seconds: f64,
 
@@ -54,8 +54,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub pkg: Option<PathBuf>,
 
-    /// Answer API and uploader requests from one recorded case file (JSON) in order, instead
-    /// of simulating. `GET /__mock/replay` reports the matched and unmatched counts.
+    /// Respond to API and uploader requests from one recorded case file (JSON) in order,
+    /// instead of simulating. `GET /__mock/replay` reports the matched and unmatched counts.
     #[arg(long, value_name = "FILE")]
     pub replay: Option<PathBuf>,
 

@@ -89,8 +89,8 @@ pub fn copy(data_dir: &Path, source: &str, target: &str, target_size_gib: u64) -
     Ok(())
 }
 
-/// The `(start, end)` byte ranges of a file that may hold data, found with `SEEK_DATA` and
-/// `SEEK_HOLE`. A file system without them reports the whole file as one range.
+/// Lists the `(start, end)` byte ranges of a file that may contain data, found with
+/// `SEEK_DATA` and `SEEK_HOLE`. A file system without them reports the whole file as one range.
 fn data_extents(file: &File) -> io::Result<Vec<(u64, u64)>> {
     let length = file.metadata()?.len();
     let descriptor = file.as_raw_fd();

@@ -92,7 +92,7 @@ fn fail(state: &AppState, generation: u64, import_uuid: &str, code: &str, messag
     crate::jobs::release(&mut store, &storage, job);
 }
 
-/// What the download needs from the store.
+/// Storage details the download needs, read in one short lock.
 struct Destination {
     storage: String,
     size_gib: u64,

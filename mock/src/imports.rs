@@ -90,8 +90,8 @@ pub fn create(state: &Arc<AppState>, account: &str, uuid: &str, body: &Option<Va
     Ok(json_response(StatusCode::CREATED, &body))
 }
 
-/// An HTTP import needs an absolute http or https URL. Whether the mock may download it
-/// is decided later, so a disallowed host fails the import instead of the request.
+/// Checks that an HTTP import has an absolute http or https URL. Whether the mock may
+/// download it is decided later, so a disallowed host fails the import, not the request.
 fn validate_location(location: &str) -> Result<(), ApiError> {
     if location.is_empty() {
         return Err(ApiError::bad_request(

@@ -61,12 +61,13 @@ fn common_fields(storage: &Storage) -> Map<String, Value> {
     fields
 }
 
-/// A list item: no `backup_rule`, `backups` or `servers`.
+/// Renders a list item, which has no `backup_rule`, `backups` or `servers`.
 pub fn storage_list_item(storage: &Storage) -> Value {
     Value::Object(common_fields(storage))
 }
 
-/// The detail object of `GET /storage/{uuid}` and of create, modify, clone and similar calls.
+/// Renders the detail object of `GET /storage/{uuid}` and of create, modify, clone and
+/// similar calls.
 pub fn storage_detail(store: &Store, storage: &Storage) -> Value {
     let mut fields = common_fields(storage);
     if storage.kind == StorageType::Normal {
@@ -182,7 +183,7 @@ pub fn server_list(servers: &[&Server]) -> Value {
     json!({"servers": {"server": items}})
 }
 
-/// The `{"server": …}` answer of server details, attach, detach and CD-ROM calls.
+/// Renders the `{"server": …}` body of server details, attach, detach and CD-ROM calls.
 pub fn server_detail(store: &Store, server: &Server) -> Value {
     let mut fields = server_summary(server);
     let devices: Vec<Value> =

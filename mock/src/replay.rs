@@ -1,6 +1,6 @@
 //! `--replay FILE`: responds to requests from one recorded case, in order.
 //!
-//! A case file holds `exchanges`, each with a `request` (`method`, `path`, `query`, `body`,
+//! A case file contains `exchanges`, each with a `request` (`method`, `path`, `query`, `body`,
 //! and `binary: true` where the body was not recorded) and a `response` (`status`,
 //! `headers.content-type`, `body`, where `null` means an empty body). A request matches the
 //! next exchange when method, path, query and JSON body are equal, a numeric string counting

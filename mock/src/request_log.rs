@@ -17,7 +17,7 @@ pub struct LoggedRequest {
     pub query: String,
     pub headers: Map<String, Value>,
     pub body: Value,
-    /// `None` when no answer was sent (a dropped connection).
+    /// `None` when no response was sent (a dropped connection).
     pub status: Option<u16>,
 }
 

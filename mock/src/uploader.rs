@@ -2,7 +2,7 @@
 //!
 //! No authentication is needed (the session URL is the credential) and an Authorization
 //! header is ignored. The body is streamed through `pipeline` into the storage's data file,
-//! and the answer is the bare `{"written_bytes","md5sum","sha256sum"}` once all of it is written.
+//! and the response is the bare `{"written_bytes","md5sum","sha256sum"}` once all of it is written.
 
 use std::io;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -59,7 +59,7 @@ fn uploader_error(status: StatusCode, code: &str, message: String) -> Response {
     uploader_json(status, &json!({"error": {"error_code": code, "error_message": message}}))
 }
 
-/// What the PUT needs from the store, taken in one short lock.
+/// Session details the PUT needs, read in one short lock.
 struct Session {
     storage: String,
     capacity: u64,
@@ -199,7 +199,13 @@ async fn feed(
     let started = Instant::now();
     let mut received = 0u64;
     loop {
-        let chunk = match body.frame().await {
+        // A writer that stopped early (size exceeded, corrupt data, cancel) closes the
+        // channel; waiting for the client's next bytes would then wait forever.
+        let frame = tokio::select! {
+            frame = body.frame() => frame,
+            _ = sender.closed() => return received,
+        };
+        let chunk = match frame {
             None => break,
             Some(Ok(frame)) => match frame.into_data() {
                 Ok(data) => data,
@@ -214,8 +220,6 @@ async fn feed(
         progress.read_bytes.store(received, Ordering::Relaxed);
         record.received_bytes.store(received, Ordering::Relaxed);
         if sender.send(Ok(chunk)).await.is_err() {
-            // The writer stopped early (size exceeded, corrupt data, cancel); the rest of
-            // the body is not read.
             return received;
         }
         if let Some(rate) = bytes_per_second.filter(|rate| *rate > 0) {

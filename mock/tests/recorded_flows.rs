@@ -77,8 +77,8 @@ fn compare_shape(recorded: &Value, actual: &Value, at: &str, problems: &mut Vec<
     }
 }
 
-/// The mock's server objects are smaller than real ones; only identity, state and the
-/// storage devices are compared.
+/// Compares identity, state and storage devices of servers, because the mock's server
+/// objects have fewer fields than real ones.
 fn compare_server(recorded: &Value, actual: &Value, at: &str, problems: &mut Vec<String>) {
     for key in ["uuid", "state", "zone", "title", "hostname"] {
         compare_shape(&recorded[key], &actual[key], &format!("{at}/{key}"), problems);

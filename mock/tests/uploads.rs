@@ -36,13 +36,13 @@ fn pattern(length: usize) -> Vec<u8> {
         .collect()
 }
 
-/// Uploads `body` as `content_type` into a new import of `storage` and returns the answer.
+/// Uploads `body` as `content_type` into a new import of `storage` and returns the response.
 fn upload(mock: &Mock, storage: &str, content_type: &str, body: Vec<u8>) -> reqwest::blocking::Response {
     let url = mock.direct_upload_url(storage);
     mock.client.put(url).header("content-type", content_type).body(body).send().expect("PUT is answered")
 }
 
-/// Checks the uploader's answer, the completed import and the bytes on the storage.
+/// Checks the uploader's response, the completed import and the bytes on the storage.
 fn assert_landed(mock: &Mock, storage: &str, response: reqwest::blocking::Response, plain: &[u8], sent_bytes: usize) {
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "application/json", "the uploader has no charset");
@@ -232,7 +232,7 @@ fn authorization_on_upload_ignored() {
     assert_eq!(response.status(), 200);
 }
 
-/// A body with no Content-Length: reqwest sends a reader of unknown size chunked.
+/// Wraps `data` in a reader of unknown size, which reqwest sends chunked with no Content-Length.
 fn chunked(data: Vec<u8>) -> reqwest::blocking::Body {
     reqwest::blocking::Body::new(std::io::Cursor::new(data))
 }

@@ -71,7 +71,7 @@ impl Mock {
         format!("{}/1.3{}", self.url, path)
     }
 
-    /// A request with Basic authentication as the account `a`.
+    /// Builds a request with Basic authentication as the account `a`.
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
         self.client.request(method, self.api(path)).basic_auth(USER, Some(PASSWORD))
     }
@@ -195,8 +195,8 @@ impl Drop for Mock {
     }
 }
 
-/// The recorded cases folder: `UPCLOUD_CONFORMANCE_DIR`, else `../../shared/conformance`
-/// from this crate.
+/// Returns the recorded cases folder: `UPCLOUD_CONFORMANCE_DIR`, else
+/// `../../shared/conformance` from this crate.
 pub fn conformance_dir() -> PathBuf {
     match std::env::var_os("UPCLOUD_CONFORMANCE_DIR") {
         Some(dir) => PathBuf::from(dir),
@@ -231,7 +231,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(sha2::Sha256::digest(bytes))
 }
 
-/// A tool from the machine, or `None` with a note when it is not installed.
+/// Finds a tool on the machine, or returns `None` with a note when it is not installed.
 pub fn tool(name: &str) -> Option<PathBuf> {
     for dir in ["/usr/bin", "/usr/sbin", "/bin", "/sbin", "/usr/local/bin"] {
         let path = PathBuf::from(dir).join(name);
