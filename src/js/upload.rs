@@ -46,7 +46,7 @@ const UPLOAD_TYPES: &'static str = r#"
 /** An image to upload: a `File` or `Blob` (Node: `fs.openAsBlob(path)`), or a byte stream with `size` given. */
 export type UploadSource = Blob | ReadableStream<Uint8Array>;
 
-/** What `onProgress` receives. Byte counts are exact up to 2^53. */
+/** An `onProgress` event. Byte counts are exact up to 2^53. */
 export interface UploadProgress {
   /**
    * `uploading`: `loaded` bytes of the `total`-byte source were sent.
@@ -70,9 +70,10 @@ export interface UploadOptions {
   /** Time limit of the upload itself in milliseconds. Default: none. */
   timeoutMs?: number;
   /**
-   * Byte size of a `ReadableStream` source (required). For a Blob it must match `blob.size`, except
-   * for a Blob from Node's `fs.openAsBlob` of a file over 4 GiB: Node reports its size modulo 4 GiB,
-   * so pass the size from `fs.stat`; without it such an upload fails rather than sending a cut image.
+   * Byte size of a `ReadableStream` source (required). For a Blob it must match `blob.size`.
+   * The exception is a Blob from Node's `fs.openAsBlob` of a file over 4 GiB, whose size Node
+   * reports modulo 4 GiB: pass the size from `fs.stat`. Without it, such an upload fails rather
+   * than sending a cut image.
    */
   size?: number;
   /** Size of the target storage in GiB, to reject an image that cannot fit before sending it. */
@@ -91,7 +92,7 @@ export interface ImportFromFileOptions extends Omit<UploadOptions, 'storageSize'
   waitTimeoutMs?: number;
 }
 
-/** What `uploadFileForStorageImport` resolves to. */
+/** The result of `uploadFileForStorageImport`. */
 export interface UploadResult {
   /** Bytes UpCloud wrote: the decompressed size for gzip and xz. */
   writtenBytes: number;
@@ -101,7 +102,7 @@ export interface UploadResult {
   sha256sum: string | null;
   /** Bytes sent: the size of the source. */
   readBytes: number;
-  /** The Content-Type sent, which tells the uploader how to decode. */
+  /** The Content-Type sent, which selects how the uploader decodes the body. */
   contentType: string;
 }
 "#;
@@ -118,9 +119,9 @@ impl CloudManager {
     /// bzip2, zstd, 7z, lz4 and tar inputs are rejected with
     /// `UNSUPPORTED_IMAGE_FORMAT` before anything is sent. With
     /// `storageSize`, an image that cannot fit is rejected with
-    /// `IMAGE_TOO_LARGE`; the uncompressed size is exact for raw and xz
-    /// Blobs, a lower bound for gzip, and unknown for compressed streams,
-    /// which verification then stops as soon as they overflow.
+    /// `IMAGE_TOO_LARGE`. The uncompressed size is exact for raw and xz
+    /// Blobs and a lower bound for gzip. It is unknown for compressed
+    /// streams, so verification stops those as soon as they overflow.
     ///
     /// How bytes travel, always with a Content-Length: in browsers,
     /// XMLHttpRequest sends the File or Blob (byte progress over any HTTP
@@ -289,7 +290,7 @@ async fn check_source(
     Ok((format, size))
 }
 
-/// What can be known of the uncompressed size from a few reads at the end.
+/// Finds the uncompressed size, as far as a few reads near the end reveal it.
 async fn uncompressed_size(source: &UploadSource, format: ImageFormat, size: u64) -> Result<UncompressedSize, Error> {
     match format {
         ImageFormat::Raw => Ok(size_from_length(format, size)),
@@ -488,7 +489,7 @@ fn upload_failure(
 }
 
 /// Removes the direct-upload URL, and its session path on its own, from an
-/// error built from the uploader's answer.
+/// error built from the uploader's response.
 fn redact(mut error: Error, url: &str) -> Error {
     error.message = redact_upload_url(&error.message, url);
     error
@@ -573,8 +574,8 @@ async fn after_failure(client: &Client, uuid: &str, options: &UploadOptions, err
     }
 }
 
-/// The longest delay JS timers support (about 24.8 days); longer delays
-/// fire at once, so "no limit" is this.
+/// The maximum delay JS timers support (about 24.8 days). Longer delays
+/// fire at once, so this value means "no limit".
 const MAX_TIMER_MS: f64 = 2_147_483_647.0;
 
 fn wait_settings(options: &UploadOptions, on_poll: Option<&Closure<dyn FnMut(JsValue)>>) -> WaitSettings {

@@ -1,6 +1,6 @@
 // Sends a disk image to a direct-upload URL with what each runtime offers.
 // The Rust side decides what to send (content type, size, verification) and
-// keeps the state; this file only moves bytes, because XHR events, stream
+// keeps the state. This file only moves bytes, because XHR events, stream
 // pulls and promise races are plainer here than through wasm-bindgen.
 //
 // Routes, chosen by `uploadRoute`:
@@ -21,7 +21,7 @@
 //   bodies only over HTTP/2 or later, so there this route is used only for
 //   ReadableStream sources.
 
-/** A value usable as a Blob: checked by shape, since Blobs may come from another realm. */
+/** Tells whether `value` can be used as a Blob, by shape, since Blobs may come from another realm. */
 export function isBlob(value) {
   return typeof value === 'object' && value !== null
     && typeof value.size === 'number'
@@ -29,7 +29,7 @@ export function isBlob(value) {
     && typeof value.arrayBuffer === 'function';
 }
 
-/** A value usable as a ReadableStream of bytes. */
+/** Tells whether `value` can be used as a ReadableStream of bytes. */
 export function isReadableStream(value) {
   return typeof value === 'object' && value !== null && typeof value.getReader === 'function';
 }
@@ -96,7 +96,7 @@ export function uploadRoute(url, source, needsBytes) {
 }
 
 /**
- * A streaming SHA-256 built into the runtime, or null where there is none
+ * Returns a streaming SHA-256 built into the runtime, or null where there is none
  * (browsers, whose WebCrypto digests only whole buffers). Native hashing is
  * several times faster than hashing in wasm, which matters on fast links.
  * `process.getBuiltinModule` (Node 20.16+, Deno 2) reaches node:crypto
@@ -173,7 +173,7 @@ export class SourceStream {
     return concat(this.#buffered).subarray(0, length);
   }
 
-  /** The next chunk of at most `max` bytes, or null at the end. */
+  /** Returns the next chunk of at most `max` bytes, or null at the end. */
   async next(max) {
     while (this.#buffered.length === 0) {
       if (this.#done) {
@@ -247,10 +247,10 @@ async function* blobChunks(blob, chunkBytes, signal) {
 }
 
 /**
- * Yields a Blob's bytes through `blob.stream()`. Used for Node's Blobs:
- * `fs.openAsBlob` reports the size of files over 4 GiB modulo 2^32 and its
- * slices stop there, while its stream delivers every byte, so reading the
- * stream reveals a size that was cut and lets the caller's `size` stand.
+ * Yields a Blob's bytes through `blob.stream()`, for Node's Blobs. Node's
+ * `fs.openAsBlob` reports the size of files over 4 GiB modulo 2^32, and its
+ * slices stop there. Its stream delivers every byte, so reading the stream
+ * reveals a cut size and lets the caller's `size` be used.
  */
 async function* blobStream(blob) {
   const reader = blob.stream().getReader();
@@ -293,7 +293,7 @@ function abortError() {
 
 /**
  * Sends the image and resolves to `{ status, contentType, body }` once the
- * uploader answered, whatever the status.
+ * uploader responded, whatever the status.
  *
  * `options`: `url`, `route`, `source` (Blob or SourceStream), `size` (number
  * or null), `contentType`, `signal` (already linked with any timeout),
@@ -388,7 +388,7 @@ function putWithXhr(options, signal) {
     });
     xhr.onerror = () => settle(reject, new TypeError('the connection to the upload host failed'));
     xhr.onabort = () => settle(reject, abortError());
-    xhr.ontimeout = () => settle(reject, new TypeError('the upload host did not answer in time'));
+    xhr.ontimeout = () => settle(reject, new TypeError('the upload host did not respond in time'));
 
     signal.addEventListener('abort', onAbort, { once: true });
     xhr.send(options.source);
@@ -537,21 +537,21 @@ function putWithNodeHttp(options, signal) {
     // announced is sent, and the uploader never takes a cut image as whole.
     const pump = async () => {
       let seen = 0;
-      let held = null;
+      let unsent = null;
       for await (const chunk of chunks) {
         if (settled || request.destroyed) {
           return;
         }
         checkedChunk(options, seen, chunk);
         seen += chunk.byteLength;
-        if (held !== null) {
-          await send(held);
+        if (unsent !== null) {
+          await send(unsent);
         }
-        held = chunk;
+        unsent = chunk;
       }
       checkEnd(options, seen);
-      if (held !== null) {
-        await send(held);
+      if (unsent !== null) {
+        await send(unsent);
       }
       request.end();
     };

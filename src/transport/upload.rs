@@ -36,7 +36,7 @@ extern "C" {
     #[wasm_bindgen(js_name = isVerificationStop)]
     fn is_verification_stop(error: &JsValue) -> bool;
 
-    /// Whether XMLHttpRequest exists: browsers' windows and dedicated workers.
+    /// Tells whether XMLHttpRequest exists: in browsers' windows and dedicated workers.
     #[wasm_bindgen(js_name = hasXhr)]
     pub(crate) fn has_xhr() -> bool;
 
@@ -61,7 +61,7 @@ pub(crate) enum UploadSource {
     Stream { stream: SourceStream, size: Option<u64> },
 }
 
-/// How the bytes travel; see the route notes in `upload.js`.
+/// The transfer method; see the route notes in `upload.js`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum UploadRoute {
     Xhr,
@@ -71,7 +71,7 @@ pub(crate) enum UploadRoute {
 }
 
 impl UploadRoute {
-    /// The runtime description a caller sees in errors about this route.
+    /// Returns the description a caller sees in errors about this route.
     pub(crate) fn describe(self) -> &'static str {
         match self {
             UploadRoute::Xhr => "XMLHttpRequest with the Blob as body",
@@ -82,12 +82,12 @@ impl UploadRoute {
     }
 }
 
-/// Why the upload produced no answer from the uploader.
+/// Why the upload produced no response from the uploader.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum UploadFailure {
     /// The caller's signal or the upload's own timeout fired.
     Aborted(AbortCause),
-    /// The local verification refused a chunk; the verifier holds the reason.
+    /// The local verification rejected a chunk; the verifier stores the reason.
     StoppedByVerification,
     /// The connection failed. The text is the runtime's, with the URL removed.
     Network(String),
@@ -95,7 +95,7 @@ pub(crate) enum UploadFailure {
     StreamsUnsupported,
 }
 
-/// The uploader's answer, whatever its status.
+/// The uploader's response, whatever its status.
 #[derive(Debug)]
 pub(crate) struct UploadResponse {
     pub(crate) status: u16,
@@ -110,7 +110,8 @@ impl UploadSource {
     ///
     /// A Blob's size is its `size`, except that a `stated_size` larger by a
     /// multiple of 4 GiB wins: Node's `fs.openAsBlob` reports the size of
-    /// larger files modulo 2^32 (Node issue 52585), and the caller's
+    /// larger files modulo 2^32 (nodejs/node issue 52585, seen in Node
+    /// 20.20), and the caller's
     /// `fs.stat` size is the true one.
     pub(crate) fn from_js(value: &JsValue, stated_size: Option<u64>) -> Option<UploadSource> {
         if is_blob(value) {
@@ -138,7 +139,7 @@ impl UploadSource {
         matches!(self, UploadSource::Stream { .. })
     }
 
-    /// The JS value `upload.js` takes as the source.
+    /// Returns the JS value `upload.js` takes as the source.
     fn as_js(&self) -> JsValue {
         match self {
             UploadSource::Blob { blob, .. } => blob.clone(),
@@ -204,7 +205,7 @@ pub(crate) struct UploadRequest<'a> {
     pub(crate) native_hash: bool,
 }
 
-/// Sends the image and returns the uploader's answer.
+/// Sends the image and returns the uploader's response.
 ///
 /// `on_chunk` receives every byte of the source in order (for hashing) and
 /// returns `false` to stop the upload; `on_progress` receives the number of
@@ -265,8 +266,8 @@ pub(crate) async fn send_upload(
     Ok(UploadResponse { status: status as u16, content_type, body, sha256 })
 }
 
-/// The message of a JS error plus its `cause`'s (Node hides the reason of
-/// "fetch failed" there).
+/// Describes a JS error by its message plus its `cause`'s (Node hides the
+/// reason of "fetch failed" there).
 fn js_message(error: &JsValue) -> String {
     let text = |value: &JsValue, name: &str| {
         Reflect::get(value, &name.into()).ok().and_then(|value| value.as_string()).filter(|text| !text.is_empty())

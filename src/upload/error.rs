@@ -2,8 +2,8 @@ use std::fmt;
 
 use super::format::{ContainerFormat, ImageFormat};
 
-/// Why an upload was rejected by the client-side checks, before or while
-/// its bytes were sent.
+/// An upload rejected by the client-side checks, before or while its bytes
+/// were sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UploadError {
     /// The bytes are a disk-image container or an archive that UpCloud
@@ -28,7 +28,7 @@ pub enum UploadError {
     /// a feature the decoder does not support.
     CorruptImage { format: ImageFormat, detail: String },
 
-    /// The uploader's answer disagrees with the data computed locally.
+    /// The uploader's response disagrees with the data computed locally.
     IntegrityMismatch(IntegrityMismatch),
 }
 
@@ -43,7 +43,7 @@ pub struct IntegrityMismatch {
 }
 
 impl UploadError {
-    /// The error code JavaScript callers branch on.
+    /// Returns the error code JavaScript callers branch on.
     pub fn code(&self) -> &'static str {
         match self {
             UploadError::UnsupportedFormat { .. }

@@ -28,7 +28,7 @@ pub enum ImageFormat {
 }
 
 impl ImageFormat {
-    /// The Content-Type that makes the uploader decode this format.
+    /// Returns the Content-Type that makes the uploader decode this format.
     pub fn content_type(self) -> &'static str {
         match self {
             ImageFormat::Raw => "application/octet-stream",
@@ -37,7 +37,7 @@ impl ImageFormat {
         }
     }
 
-    /// A short name for messages.
+    /// Returns a short name for messages.
     pub fn name(self) -> &'static str {
         match self {
             ImageFormat::Raw => "raw",
@@ -85,7 +85,7 @@ pub enum ContainerFormat {
 }
 
 impl ContainerFormat {
-    /// The format's name as users know it, with an article.
+    /// Returns the format's name as users know it, with an article.
     pub fn description(self) -> &'static str {
         match self {
             ContainerFormat::Qcow2 => "a qcow2 disk image",
@@ -103,7 +103,7 @@ impl ContainerFormat {
         }
     }
 
-    /// What the user should do instead.
+    /// Returns what the user should do instead.
     pub fn advice(self) -> &'static str {
         if self.is_disk_image() {
             "convert it to a raw image first, for example with `qemu-img convert -O raw <image> disk.raw`, \

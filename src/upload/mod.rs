@@ -16,7 +16,7 @@ pub use size::{check_fits, gzip_size_from_trailer, size_from_length, Uncompresse
 pub use verify::{Verifier, WrittenData};
 
 /// Bytes read from the source at a time to hash and, on the stream path, to
-/// send. Large enough that per-chunk overhead (a `Blob.slice` read, a copy
-/// into wasm memory) is small next to hashing it; small enough that wasm
-/// memory stays a few MiB.
+/// send. It is large enough that per-chunk overhead (a `Blob.slice` read, a
+/// copy into wasm memory) is small next to hashing the chunk, and small
+/// enough that wasm memory stays a few MiB.
 pub const READ_CHUNK_BYTES: u64 = 2 << 20;

@@ -20,7 +20,7 @@ pub enum Phase {
 }
 
 impl Phase {
-    /// The name JavaScript sees in `phase`.
+    /// Returns the name JavaScript receives in `phase`.
     pub fn as_str(self) -> &'static str {
         match self {
             Phase::Uploading => "uploading",
@@ -78,7 +78,7 @@ impl ProgressTracker {
         Some(self.event())
     }
 
-    /// The final event (`loaded == total`), unless it was already given out.
+    /// Returns the final event (`loaded == total`), unless it was already given out.
     pub fn complete(&mut self) -> Option<ProgressEvent> {
         self.loaded = self.total;
         if self.reported == Some(self.total) {

@@ -1,4 +1,4 @@
-//! The uncompressed size of an image, from the least data that tells it.
+//! The uncompressed size of an image, from the least data that reveals it.
 //!
 //! UpCloud writes the decompressed data into the storage, so the size check
 //! must use the uncompressed size. How much of it is knowable without
@@ -16,7 +16,7 @@ use super::format::ImageFormat;
 /// Bytes in one GiB, the unit of UpCloud storage sizes.
 pub const GIB: u64 = 1 << 30;
 
-/// What is known about the uncompressed size before uploading.
+/// The knowledge of the uncompressed size before uploading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UncompressedSize {
     Exact(u64),
@@ -40,7 +40,7 @@ pub fn check_fits(size: UncompressedSize, storage_bytes: u64) -> Result<(), Uplo
     Ok(())
 }
 
-/// The uncompressed-size bound given by a gzip file's last four bytes.
+/// Returns the uncompressed-size bound given by a gzip file's last four bytes.
 pub fn gzip_size_from_trailer(trailer: &[u8]) -> UncompressedSize {
     match <[u8; 4]>::try_from(trailer) {
         Ok(isize) => UncompressedSize::AtLeast(u64::from(u32::from_le_bytes(isize))),
@@ -48,7 +48,7 @@ pub fn gzip_size_from_trailer(trailer: &[u8]) -> UncompressedSize {
     }
 }
 
-/// The size known from the file length alone; gzip and xz need more reads.
+/// Returns the size known from the file length alone; gzip and xz need more reads.
 pub fn size_from_length(format: ImageFormat, file_len: u64) -> UncompressedSize {
     match format {
         ImageFormat::Raw => UncompressedSize::Exact(file_len),
@@ -60,7 +60,7 @@ const XZ_FOOTER_LEN: u64 = 12;
 const XZ_HEADER_LEN: u64 = 12;
 const XZ_FOOTER_MAGIC: &[u8] = b"YZ";
 
-/// The most bytes read at once to find a footer behind stream padding.
+/// The maximum bytes read at once to find a footer behind stream padding.
 const XZ_FOOTER_WINDOW: u64 = 4096;
 
 /// Indexes larger than this are not read; the size is then unknown. One MiB
@@ -301,7 +301,7 @@ mod tests {
         output.status.success().then_some(output.stdout)
     }
 
-    /// A hand-built single-stream xz file: one block holding `data` as an
+    /// Builds a single-stream xz file by hand: one block holding `data` as an
     /// uncompressed LZMA2 chunk, CRC32 check. Needs no xz binary.
     fn tiny_xz(data: &[u8]) -> Vec<u8> {
         let mut file = Vec::new();

@@ -1,6 +1,6 @@
 //! The SHA-256 of the data UpCloud writes, computed while uploading.
 //!
-//! The uploader answers with the digest of what it wrote to the disk, which
+//! The uploader responds with the digest of what it wrote to the disk, which
 //! for gzip and xz uploads is the decompressed data. So the verifier decodes
 //! compressed input as it streams through and hashes the output; memory stays
 //! bounded by the decoder's window (32 KiB for gzip, the dictionary for xz).
@@ -30,7 +30,7 @@ pub struct WrittenData {
 }
 
 impl WrittenData {
-    /// The digest as lower-case hex, the uploader's notation.
+    /// Returns the digest as lower-case hex, the uploader's notation.
     pub fn sha256_hex(&self) -> String {
         to_hex(&self.sha256)
     }
@@ -50,7 +50,7 @@ impl WrittenData {
         Some(WrittenData { sha256, bytes })
     }
 
-    /// Compares with the uploader's answer. Digests compare case-insensitively.
+    /// Compares with the uploader's response. Digests compare case-insensitively.
     pub fn check_against(&self, uploader_sha256: &str, uploader_bytes: u64) -> Result<(), UploadError> {
         let expected = self.sha256_hex();
         let actual = uploader_sha256.trim();

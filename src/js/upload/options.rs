@@ -16,7 +16,7 @@ const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 const DEFAULT_POLL_INTERVAL_MS: f64 = 2_000.0;
 
-/// Which method the options belong to; each accepts a different set.
+/// The method the options belong to, since each accepts a different set.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Method {
     Upload,
@@ -155,7 +155,7 @@ fn positive_ms(value: &JsValue, name: &str) -> Result<f64, Error> {
 
 fn byte_count(value: &JsValue, name: &str) -> Result<u64, Error> {
     match value.as_f64() {
-        Some(count) if count >= 0.0 && count <= MAX_SAFE_INTEGER && count.fract() == 0.0 => Ok(count as u64),
+        Some(count) if (0.0..=MAX_SAFE_INTEGER).contains(&count) && count.fract() == 0.0 => Ok(count as u64),
         _ => Err(Error::validation(
             format!("options.{name}"),
             format!("{name} must be a whole number from 0 to 2^53 - 1."),

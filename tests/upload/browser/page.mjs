@@ -26,7 +26,7 @@ function describeError(error) {
   };
 }
 
-/** The protocol of the last request to the uploader, from resource timing. */
+/** Returns the protocol of the last request to the uploader, from resource timing. */
 function uploadProtocol() {
   const entries = performance.getEntriesByType('resource').filter((entry) => entry.name.includes('/uploader/session/'));
   return entries.at(-1)?.nextHopProtocol ?? null;

@@ -1,6 +1,6 @@
 // A 4 GiB import keeps wasm memory small and the process from growing with
 // the file: the image is never read whole. Not timed; the limits are
-// memory only. The source is a sparse file, so the disk holds no data.
+// memory only. The source is a sparse file, so the disk contains no data.
 import assert from 'node:assert/strict';
 import { openAsBlob } from 'node:fs';
 import { open, rm, stat } from 'node:fs/promises';

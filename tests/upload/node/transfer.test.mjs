@@ -63,9 +63,9 @@ async function uploadState(uuid) {
   return upload;
 }
 
-// A slowed uploader drains what the kernel buffered before it sees the
+// A slowed uploader drains what the kernel buffered before it detects the
 // connection end, which takes seconds at 1 MB/s.
-async function eventually(probe, what, timeoutMs = 10_000) {
+async function eventually(probe, description, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -73,7 +73,7 @@ async function eventually(probe, what, timeoutMs = 10_000) {
       return value;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
+      throw new Error(`timed out waiting for ${description}`);
     }
     await new Promise((done) => setTimeout(done, 50));
   }
