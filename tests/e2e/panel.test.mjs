@@ -353,6 +353,19 @@ test('demo control panel end to end', async (t) => {
     assert.equal(sha256(written), smallImage.sha256, 'the gzip image landed decompressed');
   });
 
+  await step('qcow2 file is refused with its code', async () => {
+    const qcow2 = join(out, 'disk.qcow2');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', qcow2, '64M']);
+    await mock.clearRequests();
+    await startFileImport(qcow2);
+    const entry = activity('Upload of disk.qcow2');
+    await ended(entry, 'failed', 'the qcow2 upload');
+    assert.match(await entry.innerText(), /Import failed: .*\(UNSUPPORTED_IMAGE_FORMAT/);
+    const uploads = (await mock.requests()).filter((request) => request.path.startsWith('/uploader/'));
+    assert.deepEqual(uploads, [], 'no byte of the qcow2 image was sent');
+    await shoot('qcow2-refused');
+  });
+
   await step('API errors show the code and status', async () => {
     await mock.fault({
       method: 'GET', path_prefix: '/1.3/storage', count: 1, status: 403,

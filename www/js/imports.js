@@ -216,5 +216,6 @@ function endFailedImport(activity, storage, error, signal) {
   }
   if (!app.session?.signal.aborted) {
     activity.finish('failed', describeError('Import failed', error));
+    announce(describeError(`Import into "${storage.title}" failed`, error));
   }
 }
