@@ -56,7 +56,8 @@ export class CloudManager {
 
 for (const name of Object.getOwnPropertyNames(WasmCloudManager.prototype)) {
   const member = Object.getOwnPropertyDescriptor(WasmCloudManager.prototype, name);
-  if (name === 'constructor' || name === 'free' || typeof member.value !== 'function') {
+  // `__destroy_into_raw` and other `__` members are wasm-bindgen internals.
+  if (name === 'constructor' || name === 'free' || name.startsWith('__') || typeof member.value !== 'function') {
     continue;
   }
   Object.defineProperty(CloudManager.prototype, name, {

@@ -1,11 +1,21 @@
 //! Reading arguments that come from JS.
 
-use js_sys::{Object, Reflect};
+use js_sys::{Array, Reflect};
 use serde_json::Value;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::error::Error;
 use crate::input::JsInput;
+
+#[wasm_bindgen(module = "/src/js/args.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = plainCopy, catch)]
+    fn plain_copy(value: &JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_name = splitMembers, catch)]
+    fn split_members_js(value: &JsValue, names: &Array) -> Result<JsValue, JsValue>;
+}
 
 /// Deserializes a JS argument into `T`. Wrong types, unknown option names and
 /// values that are not plain data become a `VALIDATION_ERROR` naming the
@@ -40,7 +50,8 @@ pub(crate) fn string_arg(value: &JsValue, argument: &str) -> Result<String, Erro
 }
 
 fn to_json(value: &JsValue, argument: &str) -> Result<Value, Error> {
-    serde_wasm_bindgen::from_value(value.clone()).map_err(|_| {
+    let plain = plain_copy(value).map_err(|_| unreadable(argument))?;
+    serde_wasm_bindgen::from_value(plain).map_err(|_| {
         Error::validation(
             argument,
             format!("{argument} must contain only plain data: objects, arrays, strings, numbers, booleans and null."),
@@ -49,27 +60,26 @@ fn to_json(value: &JsValue, argument: &str) -> Result<Value, Error> {
 }
 
 /// Splits the members named in `names` (functions, signals and other values
-/// that are not plain data) off an options object. Returns a shallow copy
-/// without them, to be parsed as data, and their values in the order of
-/// `names` (`undefined` when absent). `undefined` and `null` give an empty
-/// object; anything else that is not an object is returned as is, so parsing
-/// it reports the type error.
-pub(crate) fn split_members(value: &JsValue, names: &[&str]) -> (JsValue, Vec<JsValue>) {
-    if value.is_undefined() || value.is_null() {
-        return (Object::new().into(), vec![JsValue::UNDEFINED; names.len()]);
-    }
-    if !value.is_object() || value.is_function() || js_sys::Array::is_array(value) {
-        return (value.clone(), vec![JsValue::UNDEFINED; names.len()]);
-    }
+/// that are not plain data) off an options object. Returns a copy without
+/// them, to be parsed as data, and their values in the order of `names`
+/// (`undefined` when absent). `undefined` and `null` give an empty object;
+/// any other value that is not an object is returned as it is, so parsing
+/// it reports the type error. An object whose properties cannot be read
+/// (a throwing getter or Proxy) gives a `VALIDATION_ERROR` naming `argument`.
+pub(crate) fn split_members(value: &JsValue, names: &[&str], argument: &str) -> Result<(JsValue, Vec<JsValue>), Error> {
+    let names_js: Array = names.iter().map(|name| JsValue::from_str(name)).collect();
+    let split = split_members_js(value, &names_js).map_err(|_| unreadable(argument))?;
+    let rest = Reflect::get(&split, &"rest".into()).unwrap_or(JsValue::UNDEFINED);
+    let members: Array = Reflect::get(&split, &"members".into())
+        .map(|members| members.unchecked_into())
+        .unwrap_or_else(|_| Array::new());
+    let members = (0..names.len() as u32).map(|index| members.get(index)).collect();
+    Ok((rest, members))
+}
 
-    let rest = Object::assign(&Object::new(), value.unchecked_ref());
-    let members = names
-        .iter()
-        .map(|name| {
-            let member = Reflect::get(value, &(*name).into()).unwrap_or(JsValue::UNDEFINED);
-            let _ = Reflect::delete_property(&rest, &(*name).into());
-            member
-        })
-        .collect();
-    (rest.into(), members)
+fn unreadable(argument: &str) -> Error {
+    Error::validation(
+        argument,
+        format!("{argument} could not be read: a property getter or Proxy threw, or it is nested too deeply."),
+    )
 }

@@ -55,7 +55,7 @@ impl JsInput for MutationOptions {}
 
 /// Reads `options` as `{ signal? }` plus the data fields of `T`.
 pub(crate) fn options_with<T: JsInput + Default>(options: &JsValue) -> Result<(Signal, T), Error> {
-    let (data, members) = split_members(options, &["signal"]);
+    let (data, members) = split_members(options, &["signal"], "options")?;
     let signal = members.into_iter().next().unwrap_or(JsValue::UNDEFINED);
     let signal = check_signal(signal)?;
     let extra = parse_arg(&data, "options")?;

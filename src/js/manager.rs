@@ -70,7 +70,7 @@ impl CloudManager {
 
 fn build(credentials: JsValue, options: JsValue) -> Result<Client, Error> {
     let credentials = parse_credentials(&credentials)?;
-    let (data, functions) = split_members(&options, &["fetch", "logger"]);
+    let (data, functions) = split_members(&options, &["fetch", "logger"], "options")?;
     let options: ManagerOptions = parse_arg(&data, "options")?;
     let [fetch, logger] = <[JsValue; 2]>::try_from(functions).unwrap_or_default();
 

@@ -62,7 +62,7 @@ fn schedule(interval_ms: f64) -> PollSchedule {
 
 /// Reads the wait options `{ timeoutMs?, intervalMs?, onPoll?, signal? }`.
 pub(crate) fn wait_options(options: &JsValue) -> Result<(Signal, WaitSettings), Error> {
-    let (data, members) = split_members(options, &["signal", "onPoll"]);
+    let (data, members) = split_members(options, &["signal", "onPoll"], "options")?;
     let mut members = members.into_iter();
     let signal = check_signal(members.next().unwrap_or(JsValue::UNDEFINED))?;
     let on_poll = members.next().unwrap_or(JsValue::UNDEFINED);

@@ -3,13 +3,13 @@
 //! gloo-net is not used: it cannot call a fetch function supplied by the user
 //! (the seam for proxies and tests) and it looks fetch up on a window or
 //! worker global, which workerd and Node do not provide. So fetch is called
-//! here through js-sys, looked up on `globalThis` at each call.
+//! here through js-sys, looked up on `globalThis` at each call, and the
+//! response is read through js-sys as well.
 
-use js_sys::{Object, Promise, Reflect};
+use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::Response;
 
 use super::signals::{AbortCause, CallSignal};
 
@@ -54,7 +54,7 @@ pub(crate) enum FetchFailure {
 /// and reads the whole body. The init object carries only `method`,
 /// `headers`, `body` and `signal`, because Workers reject other options.
 pub(crate) async fn send(
-    fetch_fn: Option<&js_sys::Function>,
+    fetch_fn: Option<&Function>,
     request: &HttpRequest<'_>,
     signal: &CallSignal,
 ) -> Result<HttpResponse, FetchFailure> {
@@ -67,15 +67,12 @@ pub(crate) async fn send(
     let response = JsFuture::from(promise)
         .await
         .map_err(|error| failure(signal, &error, request.url))?;
-    let response = as_response(response)?;
+    let status = response_status(&response)?;
+    let content_type = header(&response, "content-type");
+    let retry_after = header(&response, "retry-after");
 
-    let headers = response.headers();
-    let content_type = headers.get("content-type").ok().flatten();
-    let retry_after = headers.get("retry-after").ok().flatten();
-    let status = response.status();
-
-    let text = response.text().map_err(|error| failure(signal, &error, request.url))?;
-    let body = JsFuture::from(text)
+    let text = call_method(&response, "text").map_err(|error| failure(signal, &error, request.url))?;
+    let body = JsFuture::from(Promise::resolve(&text))
         .await
         .map_err(|error| failure(signal, &error, request.url))?
         .as_string()
@@ -102,7 +99,7 @@ fn build_init(request: &HttpRequest<'_>, signal: &CallSignal) -> Result<Object, 
 }
 
 fn call_fetch(
-    fetch_fn: Option<&js_sys::Function>,
+    fetch_fn: Option<&Function>,
     url: &str,
     init: &Object,
 ) -> Result<Promise, FetchFailure> {
@@ -112,7 +109,7 @@ fn call_fetch(
         None => {
             let fetch = Reflect::get(&global, &"fetch".into())
                 .ok()
-                .and_then(|value| value.dyn_into::<js_sys::Function>().ok())
+                .and_then(|value| value.dyn_into::<Function>().ok())
                 .ok_or_else(|| network("this runtime has no global fetch; pass the fetch option"))?;
             // Some runtimes throw "Illegal invocation" unless `this` is the global.
             fetch.call2(&global, &url.into(), init)
@@ -123,16 +120,34 @@ fn call_fetch(
     Ok(Promise::resolve(&returned))
 }
 
-/// Accepts any object with a numeric `status`, not only `instanceof
-/// Response`: a custom fetch may return a Response from another realm or a
-/// polyfill, and the web-sys bindings call its members by name.
-fn as_response(value: JsValue) -> Result<Response, FetchFailure> {
-    let status = Reflect::get(&value, &"status".into()).unwrap_or(JsValue::UNDEFINED);
-    if value.is_object() && status.as_f64().is_some() {
-        Ok(value.unchecked_into())
-    } else {
-        Err(network("fetch resolved to something that is not a Response"))
+// The response is read through Reflect and calls that catch exceptions, not
+// through web-sys's Response bindings, because a custom fetch may resolve to
+// a polyfill or a plain object whose getters throw; an exception must become
+// an error here instead of unwinding through the wasm call.
+
+/// Reads the numeric `status` of whatever fetch resolved to.
+fn response_status(response: &JsValue) -> Result<u16, FetchFailure> {
+    let status = Reflect::get(response, &"status".into()).ok().and_then(|value| value.as_f64());
+    match status {
+        Some(status) if response.is_object() && (100.0..=999.0).contains(&status) => Ok(status as u16),
+        _ => Err(network("fetch resolved to something that is not a Response")),
     }
+}
+
+/// Reads one header, or `None` when it is absent or cannot be read.
+fn header(response: &JsValue, name: &str) -> Option<String> {
+    let headers = Reflect::get(response, &"headers".into()).ok()?;
+    call_method_with(&headers, "get", &name.into()).ok()?.as_string()
+}
+
+fn call_method(target: &JsValue, name: &str) -> Result<JsValue, JsValue> {
+    let method: Function = Reflect::get(target, &name.into())?.dyn_into()?;
+    method.call0(target)
+}
+
+fn call_method_with(target: &JsValue, name: &str, argument: &JsValue) -> Result<JsValue, JsValue> {
+    let method: Function = Reflect::get(target, &name.into())?.dyn_into()?;
+    method.call1(target, argument)
 }
 
 fn failure(signal: &CallSignal, error: &JsValue, url: &str) -> FetchFailure {

@@ -94,8 +94,13 @@ export function now() {
  * because signals from another realm or a polyfill fail `instanceof`.
  */
 export function isAbortSignal(value) {
-  return typeof value === 'object' && value !== null
-    && typeof value.aborted === 'boolean'
-    && typeof value.addEventListener === 'function'
-    && typeof value.removeEventListener === 'function';
+  try {
+    return typeof value === 'object' && value !== null
+      && typeof value.aborted === 'boolean'
+      && typeof value.addEventListener === 'function'
+      && typeof value.removeEventListener === 'function';
+  } catch {
+    // A getter or Proxy trap that throws: not a usable signal.
+    return false;
+  }
 }

@@ -33,7 +33,7 @@ export UPCLOUD_JS_APP_DIR="$out/app"
 status=0
 
 echo "== Node $(node --version)"
-node --test --test-concurrency=1 tests/js/node.test.mjs tests/js/regressions.test.mjs tests/js/readme.test.mjs || status=1
+node --test --test-concurrency=1 tests/js/node.test.mjs tests/js/regressions.test.mjs tests/js/readme.test.mjs tests/js/wrong-arguments.test.mjs || status=1
 
 echo "== Chromium (playwright-core)"
 node --test tests/js/browser.test.mjs || status=1
