@@ -61,7 +61,7 @@ impl CloudManager {
     #[wasm_bindgen(js_name = getStorageImportDetails, unchecked_return_type = "Promise<StorageImport>")]
     pub fn get_storage_import_details(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] storage_uuid: JsValue,
+        #[wasm_bindgen(js_name = storageUuid, unchecked_param_type = "string")] storage_uuid: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
         spawn(&self.client, |client| async move {
@@ -77,7 +77,7 @@ impl CloudManager {
     #[wasm_bindgen(js_name = cancelStorageImport, unchecked_return_type = "Promise<StorageImport>")]
     pub fn cancel_storage_import(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] storage_uuid: JsValue,
+        #[wasm_bindgen(js_name = storageUuid, unchecked_param_type = "string")] storage_uuid: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
         spawn(&self.client, |client| async move {
@@ -101,7 +101,7 @@ impl CloudManager {
     #[wasm_bindgen(js_name = waitForStorageImport, unchecked_return_type = "Promise<StorageImport>")]
     pub fn wait_for_storage_import(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] storage_uuid: JsValue,
+        #[wasm_bindgen(js_name = storageUuid, unchecked_param_type = "string")] storage_uuid: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "WaitOptions<StorageImport>")] options: JsValue,
     ) -> Promise {
         spawn(&self.client, |client| async move {

@@ -24,7 +24,7 @@ impl CloudManager {
     #[wasm_bindgen(js_name = attachStorage, unchecked_return_type = "Promise<Server>")]
     pub fn attach_storage(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] server_uuid: JsValue,
+        #[wasm_bindgen(js_name = serverUuid, unchecked_param_type = "string")] server_uuid: JsValue,
         #[wasm_bindgen(unchecked_param_type = "AttachStorageInput")] device: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
@@ -42,7 +42,7 @@ impl CloudManager {
     #[wasm_bindgen(js_name = detachStorage, unchecked_return_type = "Promise<Server>")]
     pub fn detach_storage(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] server_uuid: JsValue,
+        #[wasm_bindgen(js_name = serverUuid, unchecked_param_type = "string")] server_uuid: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] address: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
@@ -61,8 +61,8 @@ impl CloudManager {
     #[wasm_bindgen(js_name = loadCdrom, unchecked_return_type = "Promise<Server>")]
     pub fn load_cdrom(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] server_uuid: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] storage_uuid: JsValue,
+        #[wasm_bindgen(js_name = serverUuid, unchecked_param_type = "string")] server_uuid: JsValue,
+        #[wasm_bindgen(js_name = storageUuid, unchecked_param_type = "string")] storage_uuid: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
         spawn(&self.client, |client| async move {
@@ -78,7 +78,7 @@ impl CloudManager {
     #[wasm_bindgen(js_name = ejectCdrom, unchecked_return_type = "Promise<Server>")]
     pub fn eject_cdrom(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] server_uuid: JsValue,
+        #[wasm_bindgen(js_name = serverUuid, unchecked_param_type = "string")] server_uuid: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
         spawn(&self.client, |client| async move {

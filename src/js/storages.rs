@@ -268,7 +268,7 @@ impl CloudManager {
     #[wasm_bindgen(js_name = restoreStorageBackup, unchecked_return_type = "Promise<void>")]
     pub fn restore_storage_backup(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] backup_uuid: JsValue,
+        #[wasm_bindgen(js_name = backupUuid, unchecked_param_type = "string")] backup_uuid: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "MutationOptions")] options: JsValue,
     ) -> Promise {
         spawn(&self.client, |client| async move {
