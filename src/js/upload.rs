@@ -30,16 +30,17 @@ use crate::input::CreateImport;
 use crate::model::{StorageState, UploadResult};
 use crate::request;
 use crate::response;
-use crate::wait::PollSchedule;
 use crate::transport::upload::{
-    has_native_sha256, has_xhr, redact_upload_url, send_upload, UploadFailure, UploadRequest, UploadRoute, UploadSource,
+    has_native_sha256, has_xhr, redact_upload_url, send_upload, UploadFailure, UploadRequest,
+    UploadRoute, UploadSource,
 };
 use crate::transport::{AbortCause, CallSignal, Client};
 use crate::upload::{
-    check_fits, detect_format, gzip_size_from_trailer, size_from_length, ImageFormat, Phase, ProgressEvent,
-    ProgressTracker, UncompressedSize, UploadError, Verifier, WrittenData, XzScanStep, XzSizeScan, GIB, HEAD_LEN,
-    READ_CHUNK_BYTES, TAIL_LEN,
+    check_fits, detect_format, gzip_size_from_trailer, size_from_length, ImageFormat, Phase,
+    ProgressEvent, ProgressTracker, UncompressedSize, UploadError, Verifier, WrittenData,
+    XzScanStep, XzSizeScan, GIB, HEAD_LEN, READ_CHUNK_BYTES, TAIL_LEN,
 };
+use crate::wait::PollSchedule;
 
 #[wasm_bindgen(typescript_custom_section)]
 const UPLOAD_TYPES: &'static str = r#"
@@ -202,7 +203,9 @@ async fn upload_for_import(
     let url = direct_upload_url(storage_import)?;
     let source = source_arg(source, &options)?;
     let prepared = prepare(source, &options, options.storage_bytes).await?;
-    let progress = ProgressSink { callback: options.on_progress.clone() };
+    let progress = ProgressSink {
+        callback: options.on_progress.clone(),
+    };
     let sent = send(&url, &prepared, &options, options.storage_bytes, &progress).await?;
     Ok(sent.to_js())
 }
@@ -214,7 +217,9 @@ fn direct_upload_url(storage_import: &JsValue) -> Result<String, Error> {
             "storageImport must be the StorageImport object of a direct_upload import.",
         ));
     }
-    let url = Reflect::get(storage_import, &"directUploadUrl".into()).ok().and_then(|value| value.as_string());
+    let url = Reflect::get(storage_import, &"directUploadUrl".into())
+        .ok()
+        .and_then(|value| value.as_string());
     match url {
         Some(url) if url.starts_with("https://") || url.starts_with("http://") => Ok(url),
         _ => Err(Error::validation(
@@ -235,15 +240,26 @@ struct Prepared {
 /// this only once every other argument is known to be valid.
 fn source_arg(source: &JsValue, options: &UploadOptions) -> Result<UploadSource, Error> {
     UploadSource::from_js(source, options.size).ok_or_else(|| {
-        Error::validation("source", "source must be a File, a Blob or a ReadableStream of Uint8Array chunks.")
+        Error::validation(
+            "source",
+            "source must be a File, a Blob or a ReadableStream of Uint8Array chunks.",
+        )
     })
 }
 
 /// Detects the format and checks the size, before anything is sent. A stream
 /// source's reader lock is released when a check fails.
-async fn prepare(source: UploadSource, options: &UploadOptions, storage_bytes: Option<u64>) -> Result<Prepared, Error> {
+async fn prepare(
+    source: UploadSource,
+    options: &UploadOptions,
+    storage_bytes: Option<u64>,
+) -> Result<Prepared, Error> {
     match check_source(&source, options, storage_bytes).await {
-        Ok((format, size)) => Ok(Prepared { source, format, size }),
+        Ok((format, size)) => Ok(Prepared {
+            source,
+            format,
+            size,
+        }),
         Err(error) => {
             source.release();
             Err(error)
@@ -277,7 +293,10 @@ async fn check_source(
     }
 
     let head = source.head(HEAD_LEN as u64).await.map_err(read_failed)?;
-    let tail = match source.range(size.saturating_sub(TAIL_LEN as u64), size).await {
+    let tail = match source
+        .range(size.saturating_sub(TAIL_LEN as u64), size)
+        .await
+    {
         Some(bytes) => bytes.map_err(read_failed)?,
         None => Vec::new(),
     };
@@ -291,7 +310,11 @@ async fn check_source(
 }
 
 /// Finds the uncompressed size, as far as a few reads near the end reveal it.
-async fn uncompressed_size(source: &UploadSource, format: ImageFormat, size: u64) -> Result<UncompressedSize, Error> {
+async fn uncompressed_size(
+    source: &UploadSource,
+    format: ImageFormat,
+    size: u64,
+) -> Result<UncompressedSize, Error> {
     match format {
         ImageFormat::Raw => Ok(size_from_length(format, size)),
         ImageFormat::Gzip => match source.range(size.saturating_sub(4), size).await {
@@ -333,8 +356,13 @@ struct Sent {
 impl Sent {
     fn to_js(&self) -> JsValue {
         let object = Object::new();
-        let optional = |text: &Option<String>| text.as_deref().map_or(JsValue::NULL, JsValue::from_str);
-        set(&object, "writtenBytes", JsValue::from(self.result.written_bytes as f64));
+        let optional =
+            |text: &Option<String>| text.as_deref().map_or(JsValue::NULL, JsValue::from_str);
+        set(
+            &object,
+            "writtenBytes",
+            JsValue::from(self.result.written_bytes as f64),
+        );
         set(&object, "md5sum", optional(&self.result.md5sum));
         set(&object, "sha256sum", optional(&self.result.sha256sum));
         set(&object, "readBytes", JsValue::from(self.read_bytes as f64));
@@ -383,8 +411,13 @@ async fn send(
     // hash them as sent; compressed input must be decoded in wasm first.
     let native_hash = options.verify && prepared.format == ImageFormat::Raw && has_native_sha256();
     let wasm_verify = options.verify && !native_hash;
-    let verifier = Rc::new(RefCell::new(wasm_verify.then(|| Verifier::new(prepared.format, storage_bytes))));
-    let tracker = Rc::new(RefCell::new(ProgressTracker::new(Phase::Uploading, prepared.size)));
+    let verifier = Rc::new(RefCell::new(
+        wasm_verify.then(|| Verifier::new(prepared.format, storage_bytes)),
+    ));
+    let tracker = Rc::new(RefCell::new(ProgressTracker::new(
+        Phase::Uploading,
+        prepared.size,
+    )));
 
     // Each chunk is copied into one reused buffer in wasm memory, so memory
     // stays at one chunk whatever the image size.
@@ -409,7 +442,9 @@ async fn send(
         })
     });
 
-    let route = prepared.source.route(url, options.verify || progress.wanted());
+    let route = prepared
+        .source
+        .route(url, options.verify || progress.wanted());
     let request = UploadRequest {
         url,
         source: &prepared.source,
@@ -427,8 +462,12 @@ async fn send(
     let answer = send_upload(
         &request,
         &signal,
-        on_chunk.as_ref().map(|closure| closure.as_ref().unchecked_ref()),
-        on_progress.as_ref().map(|closure| closure.as_ref().unchecked_ref()),
+        on_chunk
+            .as_ref()
+            .map(|closure| closure.as_ref().unchecked_ref()),
+        on_progress
+            .as_ref()
+            .map(|closure| closure.as_ref().unchecked_ref()),
     )
     .await;
     let verifier = verifier.borrow_mut().take();
@@ -437,8 +476,12 @@ async fn send(
         Err(failure) => return Err(upload_failure(failure, verifier, route, options.timeout_ms)),
     };
 
-    let result = response::parse_upload_result(answer.status, answer.content_type.as_deref(), answer.body.as_bytes())
-        .map_err(|error| redact(error, url))?;
+    let result = response::parse_upload_result(
+        answer.status,
+        answer.content_type.as_deref(),
+        answer.body.as_bytes(),
+    )
+    .map_err(|error| redact(error, url))?;
     progress.emit(tracker.borrow_mut().complete());
 
     let written = match (verifier, answer.sha256.as_deref()) {
@@ -452,9 +495,16 @@ async fn send(
         (None, _) => None,
     };
     if let Some(written) = written {
-        written.check_against(result.sha256sum.as_deref().unwrap_or(""), result.written_bytes)?;
+        written.check_against(
+            result.sha256sum.as_deref().unwrap_or(""),
+            result.written_bytes,
+        )?;
     }
-    Ok(Sent { result, read_bytes: prepared.size, content_type: prepared.format.content_type() })
+    Ok(Sent {
+        result,
+        read_bytes: prepared.size,
+        content_type: prepared.format.content_type(),
+    })
 }
 
 fn upload_failure(
@@ -504,7 +554,9 @@ async fn import_from_file(
     let uuid = string_arg(storage_uuid, "storageUuid")?;
     let options = UploadOptions::from_js(options, Method::Import)?;
     let signal = Signal(options.signal.clone());
-    let progress = ProgressSink { callback: options.on_progress.clone() };
+    let progress = ProgressSink {
+        callback: options.on_progress.clone(),
+    };
 
     let get_storage = request::get_storage(&uuid)?;
     let source = source_arg(source, &options)?;
@@ -518,10 +570,21 @@ async fn import_from_file(
     let storage_bytes = u64::from(storage.size) * GIB;
     let prepared = prepare(source, &options, Some(storage_bytes)).await?;
 
-    let input = CreateImport { source: "direct_upload".to_owned(), source_location: None };
+    let input = CreateImport {
+        source: "direct_upload".to_owned(),
+        source_location: None,
+    };
     let created = async {
-        let import = call(client, &request::create_import(&uuid, &input)?, &signal, response::parse_import).await?;
-        import.direct_upload_url.ok_or_else(|| Error::decode(None, "The new import has no direct_upload_url."))
+        let import = call(
+            client,
+            &request::create_import(&uuid, &input)?,
+            &signal,
+            response::parse_import,
+        )
+        .await?;
+        import
+            .direct_upload_url
+            .ok_or_else(|| Error::decode(None, "The new import has no direct_upload_url."))
     };
     let url = match created.await {
         Ok(url) => url,
@@ -536,7 +599,10 @@ async fn import_from_file(
         Err(error) => return Err(after_failure(client, &uuid, &options, error).await),
     };
 
-    let tracker = Rc::new(RefCell::new(ProgressTracker::new(Phase::Importing, sent.result.written_bytes)));
+    let tracker = Rc::new(RefCell::new(ProgressTracker::new(
+        Phase::Importing,
+        sent.result.written_bytes,
+    )));
     let on_poll = poll_progress(&progress, "writtenBytes", &tracker);
     let settings = wait_settings(&options, on_poll.as_ref());
     let finished = match wait_for_import(client, &uuid, &settings, &signal).await {
@@ -557,7 +623,12 @@ async fn import_from_file(
 
 /// Cancels the import after an abort or timeout when asked to, and names
 /// the storage in the error.
-async fn after_failure(client: &Client, uuid: &str, options: &UploadOptions, error: Error) -> Error {
+async fn after_failure(
+    client: &Client,
+    uuid: &str,
+    options: &UploadOptions,
+    error: Error,
+) -> Error {
     let stopped = error.code == codes::ABORTED || error.code == codes::TIMEOUT;
     if stopped && options.cancel_import_on_abort {
         // The caller's signal has fired, so the cancel runs without it,
@@ -578,10 +649,16 @@ async fn after_failure(client: &Client, uuid: &str, options: &UploadOptions, err
 /// fire at once, so this value means "no limit".
 const MAX_TIMER_MS: f64 = 2_147_483_647.0;
 
-fn wait_settings(options: &UploadOptions, on_poll: Option<&Closure<dyn FnMut(JsValue)>>) -> WaitSettings {
+fn wait_settings(
+    options: &UploadOptions,
+    on_poll: Option<&Closure<dyn FnMut(JsValue)>>,
+) -> WaitSettings {
     let interval = options.poll_interval_ms;
     WaitSettings {
-        timeout_ms: options.wait_timeout_ms.unwrap_or(MAX_TIMER_MS).min(MAX_TIMER_MS),
+        timeout_ms: options
+            .wait_timeout_ms
+            .unwrap_or(MAX_TIMER_MS)
+            .min(MAX_TIMER_MS),
         schedule: PollSchedule {
             initial: Duration::from_secs_f64(interval / 1000.0),
             factor: 1.0,
@@ -603,9 +680,14 @@ fn poll_progress(
     }
     let sink = progress.clone();
     let tracker = Rc::clone(tracker);
-    Some(Closure::<dyn FnMut(JsValue)>::new(move |polled: JsValue| {
-        let value = Reflect::get(&polled, &field.into()).ok().and_then(|value| value.as_f64()).unwrap_or(0.0);
-        let event = tracker.borrow_mut().observe(value as u64);
-        sink.emit(event);
-    }))
+    Some(Closure::<dyn FnMut(JsValue)>::new(
+        move |polled: JsValue| {
+            let value = Reflect::get(&polled, &field.into())
+                .ok()
+                .and_then(|value| value.as_f64())
+                .unwrap_or(0.0);
+            let event = tracker.borrow_mut().observe(value as u64);
+            sink.emit(event);
+        },
+    ))
 }

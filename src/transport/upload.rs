@@ -58,7 +58,10 @@ pub(crate) enum UploadSource {
     /// A `Blob` or `File`; its `size` is exact.
     Blob { blob: JsValue, size: u64 },
     /// A `ReadableStream<Uint8Array>` with the size the caller stated, if any.
-    Stream { stream: SourceStream, size: Option<u64> },
+    Stream {
+        stream: SourceStream,
+        size: Option<u64>,
+    },
 }
 
 /// The transfer method; see the route notes in `upload.js`.
@@ -120,10 +123,16 @@ impl UploadSource {
                 Some(stated) if stated > reported && stated % (1 << 32) == reported => stated,
                 _ => reported,
             };
-            return Some(UploadSource::Blob { blob: value.clone(), size });
+            return Some(UploadSource::Blob {
+                blob: value.clone(),
+                size,
+            });
         }
         if is_readable_stream(value) {
-            return Some(UploadSource::Stream { stream: SourceStream::new(value), size: stated_size });
+            return Some(UploadSource::Stream {
+                stream: SourceStream::new(value),
+                size: stated_size,
+            });
         }
         None
     }
@@ -152,7 +161,9 @@ impl UploadSource {
         match self {
             UploadSource::Blob { blob, size } => read_slice(blob, 0, length.min(*size)).await,
             UploadSource::Stream { stream, .. } => {
-                let bytes = JsFuture::from(stream.head_js(length as f64)).await.map_err(|error| js_message(&error))?;
+                let bytes = JsFuture::from(stream.head_js(length as f64))
+                    .await
+                    .map_err(|error| js_message(&error))?;
                 Ok(Uint8Array::new(&bytes).to_vec())
             }
         }
@@ -219,13 +230,19 @@ pub(crate) async fn send_upload(
     if let Some(cause) = signal.cause() {
         return Err(UploadFailure::Aborted(cause));
     }
-    if request.route == UploadRoute::FetchStream && request.source.is_stream() && !supports_request_streams() {
+    if request.route == UploadRoute::FetchStream
+        && request.source.is_stream()
+        && !supports_request_streams()
+    {
         request.source.release();
         return Err(UploadFailure::StreamsUnsupported);
     }
 
     let options = Object::new();
-    let size = request.source.size().map_or(JsValue::NULL, |size| JsValue::from(size as f64));
+    let size = request
+        .source
+        .size()
+        .map_or(JsValue::NULL, |size| JsValue::from(size as f64));
     let route = match request.route {
         UploadRoute::Xhr => "xhr",
         UploadRoute::NodeHttp => "node-http",
@@ -240,42 +257,90 @@ pub(crate) async fn send_upload(
         ("contentType", request.content_type.into()),
         ("signal", signal.signal()),
         ("chunkBytes", JsValue::from(request.chunk_bytes as f64)),
-        ("onChunk", on_chunk.map_or(JsValue::NULL, |function| function.into())),
-        ("onProgress", on_progress.map_or(JsValue::NULL, |function| function.into())),
+        (
+            "onChunk",
+            on_chunk.map_or(JsValue::NULL, |function| function.into()),
+        ),
+        (
+            "onProgress",
+            on_progress.map_or(JsValue::NULL, |function| function.into()),
+        ),
     ];
     for (name, value) in fields {
         let _ = Reflect::set(&options, &name.into(), &value);
     }
-    let _ = Reflect::set(&options, &"fetch".into(), &request.fetch.map_or(JsValue::NULL, |function| function.into()));
-    let _ = Reflect::set(&options, &"nativeHash".into(), &JsValue::from_bool(request.native_hash));
+    let _ = Reflect::set(
+        &options,
+        &"fetch".into(),
+        &request
+            .fetch
+            .map_or(JsValue::NULL, |function| function.into()),
+    );
+    let _ = Reflect::set(
+        &options,
+        &"nativeHash".into(),
+        &JsValue::from_bool(request.native_hash),
+    );
 
-    let answer = JsFuture::from(send_upload_js(&options)).await.map_err(|error| {
-        if let Some(cause) = signal.cause() {
-            UploadFailure::Aborted(cause)
-        } else if is_verification_stop(&error) {
-            UploadFailure::StoppedByVerification
-        } else {
-            UploadFailure::Network(redact_upload_url(&js_message(&error), request.url))
-        }
-    })?;
+    let answer = JsFuture::from(send_upload_js(&options))
+        .await
+        .map_err(|error| {
+            if let Some(cause) = signal.cause() {
+                UploadFailure::Aborted(cause)
+            } else if is_verification_stop(&error) {
+                UploadFailure::StoppedByVerification
+            } else {
+                UploadFailure::Network(redact_upload_url(&js_message(&error), request.url))
+            }
+        })?;
 
-    let status = Reflect::get(&answer, &"status".into()).ok().and_then(|value| value.as_f64()).unwrap_or(0.0);
-    let content_type = Reflect::get(&answer, &"contentType".into()).ok().and_then(|value| value.as_string());
-    let body = Reflect::get(&answer, &"body".into()).ok().and_then(|value| value.as_string()).unwrap_or_default();
-    let sha256 = Reflect::get(&answer, &"sha256".into()).ok().and_then(|value| value.as_string());
-    Ok(UploadResponse { status: status as u16, content_type, body, sha256 })
+    let status = Reflect::get(&answer, &"status".into())
+        .ok()
+        .and_then(|value| value.as_f64())
+        .unwrap_or(0.0);
+    let content_type = Reflect::get(&answer, &"contentType".into())
+        .ok()
+        .and_then(|value| value.as_string());
+    let body = Reflect::get(&answer, &"body".into())
+        .ok()
+        .and_then(|value| value.as_string())
+        .unwrap_or_default();
+    let sha256 = Reflect::get(&answer, &"sha256".into())
+        .ok()
+        .and_then(|value| value.as_string());
+    Ok(UploadResponse {
+        status: status as u16,
+        content_type,
+        body,
+        sha256,
+    })
 }
 
 /// Describes a JS error by its message plus its `cause`'s (Node hides the
 /// reason of "fetch failed" there).
 fn js_message(error: &JsValue) -> String {
     let text = |value: &JsValue, name: &str| {
-        Reflect::get(value, &name.into()).ok().and_then(|value| value.as_string()).filter(|text| !text.is_empty())
+        Reflect::get(value, &name.into())
+            .ok()
+            .and_then(|value| value.as_string())
+            .filter(|text| !text.is_empty())
     };
-    let message = if error.is_object() { text(error, "message") } else { error.as_string() };
+    let message = if error.is_object() {
+        text(error, "message")
+    } else {
+        error.as_string()
+    };
     let message = message.unwrap_or_else(|| "the upload failed".to_owned());
-    let cause = if error.is_object() { Reflect::get(error, &"cause".into()).unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED };
-    let detail = if cause.is_object() { text(&cause, "message").or_else(|| text(&cause, "code")) } else { None };
+    let cause = if error.is_object() {
+        Reflect::get(error, &"cause".into()).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    };
+    let detail = if cause.is_object() {
+        text(&cause, "message").or_else(|| text(&cause, "code"))
+    } else {
+        None
+    };
     match detail {
         Some(detail) if !message.contains(&detail) => format!("{message}: {detail}"),
         _ => message,

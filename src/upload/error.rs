@@ -22,7 +22,11 @@ pub enum UploadError {
 
     /// The (decompressed) image does not fit in the target storage.
     /// `exact` is false when `image_bytes` is only a lower bound.
-    ImageTooLarge { image_bytes: u64, storage_bytes: u64, exact: bool },
+    ImageTooLarge {
+        image_bytes: u64,
+        storage_bytes: u64,
+        exact: bool,
+    },
 
     /// Compressed data that cannot be decoded: truncated, corrupt, or using
     /// a feature the decoder does not support.
@@ -61,7 +65,12 @@ impl fmt::Display for UploadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             UploadError::UnsupportedFormat { found } => {
-                write!(f, "the image is {}, which UpCloud cannot import; {}", found.description(), found.advice())
+                write!(
+                    f,
+                    "the image is {}, which UpCloud cannot import; {}",
+                    found.description(),
+                    found.advice()
+                )
             }
             UploadError::UnsupportedContentType { content_type } => write!(
                 f,
@@ -75,8 +84,14 @@ impl fmt::Display for UploadError {
                 declared.content_type(),
                 declared.name()
             ),
-            UploadError::EmptyImage => f.write_str("the image is empty (0 bytes); nothing to upload"),
-            UploadError::ImageTooLarge { image_bytes, storage_bytes, exact } => {
+            UploadError::EmptyImage => {
+                f.write_str("the image is empty (0 bytes); nothing to upload")
+            }
+            UploadError::ImageTooLarge {
+                image_bytes,
+                storage_bytes,
+                exact,
+            } => {
                 let qualifier = if *exact { "" } else { "at least " };
                 write!(
                     f,

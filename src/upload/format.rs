@@ -48,7 +48,12 @@ impl ImageFormat {
 
     /// Parses a Content-Type value (case-insensitive, parameters ignored).
     pub fn from_content_type(value: &str) -> Result<Self, UploadError> {
-        let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let essence = value
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         match essence.as_str() {
             "application/octet-stream" => Ok(ImageFormat::Raw),
             "application/gzip" => Ok(ImageFormat::Gzip),
@@ -56,7 +61,9 @@ impl ImageFormat {
             // `application/x-gzip` is left out on purpose: whether the
             // uploader treats it as gzip is not known, and a type it treats
             // as raw would store the compressed bytes.
-            _ => Err(UploadError::UnsupportedContentType { content_type: value.to_owned() }),
+            _ => Err(UploadError::UnsupportedContentType {
+                content_type: value.to_owned(),
+            }),
         }
     }
 }
@@ -158,7 +165,11 @@ const VHD_FOOTER_COOKIE: &[u8] = b"conectix";
 /// wins over the sniffed one, so a raw image that happens to start with the
 /// gzip magic can still be sent as `application/octet-stream`. Containers are
 /// rejected either way: their bytes cannot be a raw image UpCloud can boot.
-pub fn detect_format(head: &[u8], tail: &[u8], declared: Option<&str>) -> Result<ImageFormat, UploadError> {
+pub fn detect_format(
+    head: &[u8],
+    tail: &[u8],
+    declared: Option<&str>,
+) -> Result<ImageFormat, UploadError> {
     if head.is_empty() {
         return Err(UploadError::EmptyImage);
     }
@@ -202,7 +213,9 @@ fn detect_container(head: &[u8], tail: &[u8]) -> Option<ContainerFormat> {
 
     // A fixed VHD is a raw disk plus a 512-byte footer; images made by
     // Virtual PC before 2004 have a 511-byte footer.
-    if tail.len() >= TAIL_LEN && (tail.starts_with(VHD_FOOTER_COOKIE) || tail[1..].starts_with(VHD_FOOTER_COOKIE)) {
+    if tail.len() >= TAIL_LEN
+        && (tail.starts_with(VHD_FOOTER_COOKIE) || tail[1..].starts_with(VHD_FOOTER_COOKIE))
+    {
         return Some(ContainerFormat::Vhd);
     }
     None
@@ -234,10 +247,22 @@ mod tests {
 
     #[test]
     fn sniffs_gzip_xz_and_raw() {
-        assert_eq!(detect_format(&head_with(0, b"\x1f\x8b\x08\0"), &zeros(), None), Ok(ImageFormat::Gzip));
-        assert_eq!(detect_format(&head_with(0, b"\xfd7zXZ\0\0\x04"), &zeros(), None), Ok(ImageFormat::Xz));
-        assert_eq!(detect_format(&head_with(0, b"\xeb\x63\x90"), &zeros(), None), Ok(ImageFormat::Raw));
-        assert_eq!(detect_format(&zeros(), &zeros(), None), Ok(ImageFormat::Raw));
+        assert_eq!(
+            detect_format(&head_with(0, b"\x1f\x8b\x08\0"), &zeros(), None),
+            Ok(ImageFormat::Gzip)
+        );
+        assert_eq!(
+            detect_format(&head_with(0, b"\xfd7zXZ\0\0\x04"), &zeros(), None),
+            Ok(ImageFormat::Xz)
+        );
+        assert_eq!(
+            detect_format(&head_with(0, b"\xeb\x63\x90"), &zeros(), None),
+            Ok(ImageFormat::Raw)
+        );
+        assert_eq!(
+            detect_format(&zeros(), &zeros(), None),
+            Ok(ImageFormat::Raw)
+        );
     }
 
     #[test]
@@ -249,7 +274,10 @@ mod tests {
 
     #[test]
     fn xz_magic_needs_all_six_bytes() {
-        assert_eq!(detect_format(b"\xfd7zXZ", b"\xfd7zXZ", None), Ok(ImageFormat::Raw));
+        assert_eq!(
+            detect_format(b"\xfd7zXZ", b"\xfd7zXZ", None),
+            Ok(ImageFormat::Raw)
+        );
     }
 
     #[test]
@@ -268,7 +296,11 @@ mod tests {
             (0, b"QFI\xfb\0\0\0\x03", ContainerFormat::Qcow2),
             (0, b"QED\0", ContainerFormat::Qed),
             (0, b"KDMV\x01\0\0\0", ContainerFormat::Vmdk),
-            (0, b"# Disk DescriptorFile\nversion=1\n", ContainerFormat::Vmdk),
+            (
+                0,
+                b"# Disk DescriptorFile\nversion=1\n",
+                ContainerFormat::Vmdk,
+            ),
             (0, b"vhdxfile", ContainerFormat::Vhdx),
             (0, b"conectix\0\0\0\x02", ContainerFormat::Vhd),
             (0x40, b"\x7f\x10\xda\xbe", ContainerFormat::Vdi),
@@ -283,7 +315,11 @@ mod tests {
         ];
         for &(offset, bytes, expected) in cases {
             let result = detect_format(&head_with(offset, bytes), &zeros(), None);
-            assert_eq!(result, Err(UploadError::UnsupportedFormat { found: expected }), "signature {bytes:?}");
+            assert_eq!(
+                result,
+                Err(UploadError::UnsupportedFormat { found: expected }),
+                "signature {bytes:?}"
+            );
         }
     }
 
@@ -292,7 +328,12 @@ mod tests {
         let mut tail = zeros();
         tail[..8].copy_from_slice(b"conectix");
         let result = detect_format(&zeros(), &tail, None);
-        assert_eq!(result, Err(UploadError::UnsupportedFormat { found: ContainerFormat::Vhd }));
+        assert_eq!(
+            result,
+            Err(UploadError::UnsupportedFormat {
+                found: ContainerFormat::Vhd
+            })
+        );
     }
 
     #[test]
@@ -300,56 +341,102 @@ mod tests {
         let mut tail = zeros();
         tail[1..9].copy_from_slice(b"conectix");
         let result = detect_format(&zeros(), &tail, None);
-        assert_eq!(result, Err(UploadError::UnsupportedFormat { found: ContainerFormat::Vhd }));
+        assert_eq!(
+            result,
+            Err(UploadError::UnsupportedFormat {
+                found: ContainerFormat::Vhd
+            })
+        );
     }
 
     #[test]
     fn bzh_text_alone_is_raw() {
-        assert_eq!(detect_format(&head_with(0, b"BZh9 hello"), &zeros(), None), Ok(ImageFormat::Raw));
+        assert_eq!(
+            detect_format(&head_with(0, b"BZh9 hello"), &zeros(), None),
+            Ok(ImageFormat::Raw)
+        );
     }
 
     #[test]
     fn containers_rejected_despite_declared_type() {
         let head = head_with(0, b"QFI\xfb");
         let result = detect_format(&head, &zeros(), Some("application/octet-stream"));
-        assert_eq!(result, Err(UploadError::UnsupportedFormat { found: ContainerFormat::Qcow2 }));
+        assert_eq!(
+            result,
+            Err(UploadError::UnsupportedFormat {
+                found: ContainerFormat::Qcow2
+            })
+        );
     }
 
     #[test]
     fn declared_raw_wins_over_gzip_magic() {
         let head = head_with(0, b"\x1f\x8b");
-        assert_eq!(detect_format(&head, &zeros(), Some("application/octet-stream")), Ok(ImageFormat::Raw));
+        assert_eq!(
+            detect_format(&head, &zeros(), Some("application/octet-stream")),
+            Ok(ImageFormat::Raw)
+        );
     }
 
     #[test]
     fn declared_type_is_case_insensitive_with_parameters() {
         let head = head_with(0, b"\x1f\x8b");
-        assert_eq!(detect_format(&head, &zeros(), Some(" Application/GZIP; charset=binary")), Ok(ImageFormat::Gzip));
+        assert_eq!(
+            detect_format(&head, &zeros(), Some(" Application/GZIP; charset=binary")),
+            Ok(ImageFormat::Gzip)
+        );
     }
 
     #[test]
     fn declared_gzip_on_raw_bytes_is_rejected() {
         let result = detect_format(&zeros(), &zeros(), Some("application/gzip"));
-        assert_eq!(result, Err(UploadError::ContentTypeMismatch { declared: ImageFormat::Gzip }));
+        assert_eq!(
+            result,
+            Err(UploadError::ContentTypeMismatch {
+                declared: ImageFormat::Gzip
+            })
+        );
     }
 
     #[test]
     fn declared_xz_on_gzip_bytes_is_rejected() {
-        let result = detect_format(&head_with(0, b"\x1f\x8b"), &zeros(), Some("application/x-xz"));
-        assert_eq!(result, Err(UploadError::ContentTypeMismatch { declared: ImageFormat::Xz }));
+        let result = detect_format(
+            &head_with(0, b"\x1f\x8b"),
+            &zeros(),
+            Some("application/x-xz"),
+        );
+        assert_eq!(
+            result,
+            Err(UploadError::ContentTypeMismatch {
+                declared: ImageFormat::Xz
+            })
+        );
     }
 
     #[test]
     fn unknown_declared_type_is_rejected() {
-        for value in ["application/x-gzip", "application/json", "", "application/zip"] {
+        for value in [
+            "application/x-gzip",
+            "application/json",
+            "",
+            "application/zip",
+        ] {
             let result = detect_format(&zeros(), &zeros(), Some(value));
-            assert_eq!(result, Err(UploadError::UnsupportedContentType { content_type: value.to_owned() }));
+            assert_eq!(
+                result,
+                Err(UploadError::UnsupportedContentType {
+                    content_type: value.to_owned()
+                })
+            );
         }
     }
 
     #[test]
     fn rejection_message_names_format_and_fix() {
-        let message = UploadError::UnsupportedFormat { found: ContainerFormat::Qcow2 }.to_string();
+        let message = UploadError::UnsupportedFormat {
+            found: ContainerFormat::Qcow2,
+        }
+        .to_string();
         assert!(message.contains("qcow2"), "{message}");
         assert!(message.contains("qemu-img convert -O raw"), "{message}");
         assert!(message.contains("gzip or xz"), "{message}");

@@ -12,7 +12,10 @@ pub mod verify;
 pub use error::{IntegrityMismatch, UploadError};
 pub use format::{detect_format, ContainerFormat, ImageFormat, HEAD_LEN, TAIL_LEN};
 pub use progress::{Phase, ProgressEvent, ProgressTracker};
-pub use size::{check_fits, gzip_size_from_trailer, size_from_length, UncompressedSize, XzScanStep, XzSizeScan, GIB};
+pub use size::{
+    check_fits, gzip_size_from_trailer, size_from_length, UncompressedSize, XzScanStep, XzSizeScan,
+    GIB,
+};
 pub use verify::{Verifier, WrittenData};
 
 /// Bytes read from the source at a time to hash and, on the stream path, to

@@ -50,7 +50,12 @@ pub struct ProgressTracker {
 
 impl ProgressTracker {
     pub fn new(phase: Phase, total: u64) -> Self {
-        ProgressTracker { phase, total, loaded: 0, reported: None }
+        ProgressTracker {
+            phase,
+            total,
+            loaded: 0,
+            reported: None,
+        }
     }
 
     pub fn total(&self) -> u64 {
@@ -71,7 +76,10 @@ impl ProgressTracker {
     /// total are held back to the total.
     pub fn observe(&mut self, position: u64) -> Option<ProgressEvent> {
         self.loaded = self.loaded.max(position.min(self.total));
-        if self.reported.is_some_and(|reported| reported >= self.loaded) {
+        if self
+            .reported
+            .is_some_and(|reported| reported >= self.loaded)
+        {
             return None;
         }
         self.reported = Some(self.loaded);
@@ -89,7 +97,11 @@ impl ProgressTracker {
     }
 
     fn event(&self) -> ProgressEvent {
-        ProgressEvent { phase: self.phase, loaded: self.loaded, total: self.total }
+        ProgressEvent {
+            phase: self.phase,
+            loaded: self.loaded,
+            total: self.total,
+        }
     }
 }
 
@@ -131,7 +143,10 @@ mod tests {
         let mut progress = ProgressTracker::new(Phase::Uploading, 100);
         progress.observe(30);
         let last = progress.complete().unwrap();
-        assert_eq!((last.phase, last.loaded, last.total), (Phase::Uploading, 100, 100));
+        assert_eq!(
+            (last.phase, last.loaded, last.total),
+            (Phase::Uploading, 100, 100)
+        );
         assert_eq!(progress.complete(), None);
     }
 

@@ -35,7 +35,11 @@ pub fn check_fits(size: UncompressedSize, storage_bytes: u64) -> Result<(), Uplo
         UncompressedSize::Unknown => return Ok(()),
     };
     if image_bytes > storage_bytes {
-        return Err(UploadError::ImageTooLarge { image_bytes, storage_bytes, exact });
+        return Err(UploadError::ImageTooLarge {
+            image_bytes,
+            storage_bytes,
+            exact,
+        });
     }
     Ok(())
 }
@@ -89,9 +93,13 @@ pub enum XzScanStep {
 enum XzScanState {
     /// Looking for a stream footer that ends at or before `end`, behind any
     /// stream padding.
-    Footer { end: u64 },
+    Footer {
+        end: u64,
+    },
     /// Reading the index that occupies `range`, just before a footer.
-    Index { range: ByteRange },
+    Index {
+        range: ByteRange,
+    },
     Done(UncompressedSize),
 }
 
@@ -111,14 +119,21 @@ pub struct XzSizeScan {
 
 impl XzSizeScan {
     pub fn new(file_len: u64) -> Self {
-        XzSizeScan { state: XzScanState::Footer { end: file_len }, total: 0, streams: 0 }
+        XzSizeScan {
+            state: XzScanState::Footer { end: file_len },
+            total: 0,
+            streams: 0,
+        }
     }
 
     pub fn next_step(&self) -> XzScanStep {
         match self.state {
             XzScanState::Footer { end } => {
                 let len = end.min(XZ_FOOTER_WINDOW);
-                XzScanStep::Read(ByteRange { offset: end - len, len })
+                XzScanStep::Read(ByteRange {
+                    offset: end - len,
+                    len,
+                })
             }
             XzScanState::Index { range } => XzScanStep::Read(range),
             XzScanState::Done(size) => XzScanStep::Done(size),
@@ -158,14 +173,19 @@ impl XzSizeScan {
 
         let footer = &window[footer_end - XZ_FOOTER_LEN as usize..footer_end];
         if &footer[10..12] != XZ_FOOTER_MAGIC {
-            return Err(corrupt("no stream footer at the end of the file (truncated download?)"));
+            return Err(corrupt(
+                "no stream footer at the end of the file (truncated download?)",
+            ));
         }
         let stored_crc = u32::from_le_bytes([footer[0], footer[1], footer[2], footer[3]]);
         if crc32fast::hash(&footer[4..10]) != stored_crc {
             return Err(corrupt("stream footer checksum mismatch"));
         }
 
-        let backward_size = (u64::from(u32::from_le_bytes([footer[4], footer[5], footer[6], footer[7]])) + 1) * 4;
+        let backward_size = (u64::from(u32::from_le_bytes([
+            footer[4], footer[5], footer[6], footer[7],
+        ])) + 1)
+            * 4;
         let footer_start = end - (window.len() - footer_end) as u64 - XZ_FOOTER_LEN;
         if backward_size > XZ_MAX_INDEX_LEN {
             return Ok(XzScanState::Done(UncompressedSize::Unknown));
@@ -173,7 +193,12 @@ impl XzSizeScan {
         let Some(index_start) = footer_start.checked_sub(backward_size) else {
             return Err(corrupt("index size in the stream footer exceeds the file"));
         };
-        Ok(XzScanState::Index { range: ByteRange { offset: index_start, len: backward_size } })
+        Ok(XzScanState::Index {
+            range: ByteRange {
+                offset: index_start,
+                len: backward_size,
+            },
+        })
     }
 
     fn read_index(&mut self, range: ByteRange, index: &[u8]) -> Result<XzScanState, UploadError> {
@@ -183,7 +208,10 @@ impl XzSizeScan {
         let summary = parse_index(index)?;
 
         self.streams += 1;
-        self.total = self.total.checked_add(summary.uncompressed).ok_or_else(|| corrupt("index sizes overflow"))?;
+        self.total = self
+            .total
+            .checked_add(summary.uncompressed)
+            .ok_or_else(|| corrupt("index sizes overflow"))?;
 
         let stream_start = range
             .offset
@@ -215,7 +243,10 @@ fn parse_index(index: &[u8]) -> Result<IndexSummary, UploadError> {
         return Err(corrupt("index checksum mismatch"));
     }
 
-    let mut cursor = VliCursor { bytes: body, pos: 1 };
+    let mut cursor = VliCursor {
+        bytes: body,
+        pos: 1,
+    };
     let records = cursor.next()?;
     let mut uncompressed = 0u64;
     let mut blocks_len = 0u64;
@@ -225,9 +256,16 @@ fn parse_index(index: &[u8]) -> Result<IndexSummary, UploadError> {
         if unpadded == 0 {
             return Err(corrupt("index record with an empty block"));
         }
-        let padded = unpadded.checked_add(3).map(|n| n & !3).ok_or_else(|| corrupt("index sizes overflow"))?;
-        blocks_len = blocks_len.checked_add(padded).ok_or_else(|| corrupt("index sizes overflow"))?;
-        uncompressed = uncompressed.checked_add(size).ok_or_else(|| corrupt("index sizes overflow"))?;
+        let padded = unpadded
+            .checked_add(3)
+            .map(|n| n & !3)
+            .ok_or_else(|| corrupt("index sizes overflow"))?;
+        blocks_len = blocks_len
+            .checked_add(padded)
+            .ok_or_else(|| corrupt("index sizes overflow"))?;
+        uncompressed = uncompressed
+            .checked_add(size)
+            .ok_or_else(|| corrupt("index sizes overflow"))?;
     }
 
     // What follows the records is padding to a multiple of four bytes.
@@ -235,7 +273,10 @@ fn parse_index(index: &[u8]) -> Result<IndexSummary, UploadError> {
     if body.len() % 4 != 0 || padding.len() > 3 || padding.iter().any(|&b| b != 0) {
         return Err(corrupt("index has trailing data or bad padding"));
     }
-    Ok(IndexSummary { uncompressed, blocks_len })
+    Ok(IndexSummary {
+        uncompressed,
+        blocks_len,
+    })
 }
 
 /// Reads xz's variable-length integers: seven bits a byte, low bits first.
@@ -248,7 +289,10 @@ impl VliCursor<'_> {
     fn next(&mut self) -> Result<u64, UploadError> {
         let mut value = 0u64;
         for i in 0..9 {
-            let byte = *self.bytes.get(self.pos).ok_or_else(|| corrupt("index ends inside a record"))?;
+            let byte = *self
+                .bytes
+                .get(self.pos)
+                .ok_or_else(|| corrupt("index ends inside a record"))?;
             self.pos += 1;
             value |= u64::from(byte & 0x7f) << (7 * i);
             if byte & 0x80 == 0 {
@@ -263,7 +307,10 @@ impl VliCursor<'_> {
 }
 
 fn corrupt(detail: &str) -> UploadError {
-    UploadError::CorruptImage { format: ImageFormat::Xz, detail: detail.to_owned() }
+    UploadError::CorruptImage {
+        format: ImageFormat::Xz,
+        detail: detail.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -356,20 +403,36 @@ mod tests {
     #[test]
     fn raw_size_is_file_length() {
         let five_gib = 5 * GIB;
-        assert_eq!(size_from_length(ImageFormat::Raw, five_gib), UncompressedSize::Exact(five_gib));
-        assert_eq!(size_from_length(ImageFormat::Gzip, 10), UncompressedSize::Unknown);
+        assert_eq!(
+            size_from_length(ImageFormat::Raw, five_gib),
+            UncompressedSize::Exact(five_gib)
+        );
+        assert_eq!(
+            size_from_length(ImageFormat::Gzip, 10),
+            UncompressedSize::Unknown
+        );
     }
 
     #[test]
     fn fits_when_equal_to_storage() {
-        assert_eq!(check_fits(UncompressedSize::Exact(10 * GIB), 10 * GIB), Ok(()));
+        assert_eq!(
+            check_fits(UncompressedSize::Exact(10 * GIB), 10 * GIB),
+            Ok(())
+        );
     }
 
     #[test]
     fn too_large_reports_both_sizes() {
         let result = check_fits(UncompressedSize::Exact(10 * GIB + 1), 10 * GIB);
         let error = result.unwrap_err();
-        assert_eq!(error, UploadError::ImageTooLarge { image_bytes: 10 * GIB + 1, storage_bytes: 10 * GIB, exact: true });
+        assert_eq!(
+            error,
+            UploadError::ImageTooLarge {
+                image_bytes: 10 * GIB + 1,
+                storage_bytes: 10 * GIB,
+                exact: true
+            }
+        );
         let message = error.to_string();
         assert!(message.contains("10737418241 bytes"), "{message}");
         assert!(message.contains("10737418240 bytes"), "{message}");
@@ -378,7 +441,10 @@ mod tests {
     #[test]
     fn lower_bound_too_large_says_at_least() {
         let error = check_fits(UncompressedSize::AtLeast(3 * GIB), GIB).unwrap_err();
-        assert!(error.to_string().contains("at least 3221225472 bytes"), "{error}");
+        assert!(
+            error.to_string().contains("at least 3221225472 bytes"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -388,8 +454,14 @@ mod tests {
 
     #[test]
     fn gzip_trailer_is_lower_bound() {
-        assert_eq!(gzip_size_from_trailer(&[0x00, 0x00, 0x10, 0x00]), UncompressedSize::AtLeast(1 << 20));
-        assert_eq!(gzip_size_from_trailer(&[0xff, 0xff, 0xff, 0xff]), UncompressedSize::AtLeast(u64::from(u32::MAX)));
+        assert_eq!(
+            gzip_size_from_trailer(&[0x00, 0x00, 0x10, 0x00]),
+            UncompressedSize::AtLeast(1 << 20)
+        );
+        assert_eq!(
+            gzip_size_from_trailer(&[0xff, 0xff, 0xff, 0xff]),
+            UncompressedSize::AtLeast(u64::from(u32::MAX))
+        );
         assert_eq!(gzip_size_from_trailer(&[1, 2]), UncompressedSize::Unknown);
     }
 
@@ -418,7 +490,16 @@ mod tests {
     fn xz_scan_rejects_truncated_file() {
         let file = tiny_xz(b"hello, disk image");
         let error = scan(&file[..file.len() - 5]).unwrap_err();
-        assert!(matches!(error, UploadError::CorruptImage { format: ImageFormat::Xz, .. }), "{error:?}");
+        assert!(
+            matches!(
+                error,
+                UploadError::CorruptImage {
+                    format: ImageFormat::Xz,
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
     }
 
     #[test]
@@ -442,15 +523,23 @@ mod tests {
 
     #[test]
     fn xz_scan_matches_xz_tool() {
-        let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8 ^ (i >> 12) as u8).collect();
+        let data: Vec<u8> = (0..3_000_000u32)
+            .map(|i| (i % 251) as u8 ^ (i >> 12) as u8)
+            .collect();
         let Some(single) = xz_command(&["-z", "-c", "-1", "--block-size=1MiB"], &data) else {
             eprintln!("skipping: the xz tool is not installed");
             return;
         };
-        assert_eq!(scan(&single), Ok(UncompressedSize::Exact(data.len() as u64)));
+        assert_eq!(
+            scan(&single),
+            Ok(UncompressedSize::Exact(data.len() as u64))
+        );
 
         let mut concatenated = single.clone();
         concatenated.extend_from_slice(&xz_command(&["-z", "-c", "-0"], &data[..1000]).unwrap());
-        assert_eq!(scan(&concatenated), Ok(UncompressedSize::Exact(data.len() as u64 + 1000)));
+        assert_eq!(
+            scan(&concatenated),
+            Ok(UncompressedSize::Exact(data.len() as u64 + 1000))
+        );
     }
 }

@@ -51,7 +51,11 @@ impl WrittenData {
     }
 
     /// Compares with the uploader's response. Digests compare case-insensitively.
-    pub fn check_against(&self, uploader_sha256: &str, uploader_bytes: u64) -> Result<(), UploadError> {
+    pub fn check_against(
+        &self,
+        uploader_sha256: &str,
+        uploader_bytes: u64,
+    ) -> Result<(), UploadError> {
         let expected = self.sha256_hex();
         let actual = uploader_sha256.trim();
         if actual.eq_ignore_ascii_case(&expected) && uploader_bytes == self.bytes {
@@ -78,7 +82,11 @@ impl WrittenSink {
         self.bytes += data.len() as u64;
         if let Some(limit) = self.limit {
             if self.bytes > limit {
-                return Err(UploadError::ImageTooLarge { image_bytes: self.bytes, storage_bytes: limit, exact: false });
+                return Err(UploadError::ImageTooLarge {
+                    image_bytes: self.bytes,
+                    storage_bytes: limit,
+                    exact: false,
+                });
             }
         }
         self.hasher.update(data);
@@ -205,7 +213,9 @@ impl XzVerifier {
         let pending = std::mem::take(&mut self.pending);
         self.update(&pending)?;
         if !self.between_streams || !self.pending.is_empty() {
-            return Err(xz_corrupt("the file ends in the middle of a stream (truncated?)"));
+            return Err(xz_corrupt(
+                "the file ends in the middle of a stream (truncated?)",
+            ));
         }
         if self.padding % 4 != 0 {
             return Err(xz_corrupt("stream padding is not a multiple of four bytes"));
@@ -216,7 +226,7 @@ impl XzVerifier {
 
 enum Decoder {
     Raw(WrittenSink),
-    Gzip(GzipVerifier),
+    Gzip(Box<GzipVerifier>),
     Xz(XzVerifier),
 }
 
@@ -235,15 +245,26 @@ pub struct Verifier {
 
 impl Verifier {
     pub fn new(format: ImageFormat, limit: Option<u64>) -> Self {
-        let sink = WrittenSink { hasher: Sha256::new(), bytes: 0, limit };
+        let sink = WrittenSink {
+            hasher: Sha256::new(),
+            bytes: 0,
+            limit,
+        };
         let decoder = match format {
             ImageFormat::Raw => Decoder::Raw(sink),
             ImageFormat::Gzip => {
-                Decoder::Gzip(GzipVerifier { decoder: MultiGzDecoder::new(GzipSink { sink, overflow: None }) })
+                let decoder = MultiGzDecoder::new(GzipSink {
+                    sink,
+                    overflow: None,
+                });
+                Decoder::Gzip(Box::new(GzipVerifier { decoder }))
             }
             ImageFormat::Xz => Decoder::Xz(XzVerifier {
                 sink,
-                decoder: XzDecoder::in_heap_with_alloc_dict_size(XZ_INITIAL_DICT_BYTES, XZ_MAX_DICT_BYTES),
+                decoder: XzDecoder::in_heap_with_alloc_dict_size(
+                    XZ_INITIAL_DICT_BYTES,
+                    XZ_MAX_DICT_BYTES,
+                ),
                 output: vec![0; XZ_OUTPUT_BUFFER_BYTES],
                 pending: Vec::new(),
                 between_streams: false,
@@ -251,7 +272,11 @@ impl Verifier {
                 output_full: false,
             }),
         };
-        Verifier { format, decoder, failed: None }
+        Verifier {
+            format,
+            decoder,
+            failed: None,
+        }
     }
 
     pub fn format(&self) -> ImageFormat {
@@ -304,16 +329,25 @@ impl Verifier {
             }
             Decoder::Xz(xz) => xz.finish()?,
         };
-        Ok(WrittenData { sha256: sink.hasher.finalize().into(), bytes: sink.bytes })
+        Ok(WrittenData {
+            sha256: sink.hasher.finalize().into(),
+            bytes: sink.bytes,
+        })
     }
 }
 
 fn gzip_corrupt(error: &io::Error) -> UploadError {
-    UploadError::CorruptImage { format: ImageFormat::Gzip, detail: error.to_string() }
+    UploadError::CorruptImage {
+        format: ImageFormat::Gzip,
+        detail: error.to_string(),
+    }
 }
 
 fn xz_corrupt(detail: &str) -> UploadError {
-    UploadError::CorruptImage { format: ImageFormat::Xz, detail: detail.to_owned() }
+    UploadError::CorruptImage {
+        format: ImageFormat::Xz,
+        detail: detail.to_owned(),
+    }
 }
 
 fn to_hex(bytes: &[u8]) -> String {
@@ -333,10 +367,13 @@ mod tests {
     use flate2::Compression;
 
     /// SHA-256 of 100 000 000 zero bytes, as UpCloud's uploader reported it.
-    const ZEROS_1E8_SHA256: &str = "a993f8c574e0fea8c1cdcbcd9408d9e2e107ee6e4d120edcfa11decd53fa0cae";
+    const ZEROS_1E8_SHA256: &str =
+        "a993f8c574e0fea8c1cdcbcd9408d9e2e107ee6e4d120edcfa11decd53fa0cae";
 
     fn sample(len: usize) -> Vec<u8> {
-        (0..len as u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 & 0x3f).collect()
+        (0..len as u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 & 0x3f)
+            .collect()
     }
 
     fn sha256_hex(data: &[u8]) -> String {
@@ -365,7 +402,12 @@ mod tests {
     }
 
     /// Feeds `input` in chunks of `chunk` bytes.
-    fn verify(format: ImageFormat, input: &[u8], chunk: usize, limit: Option<u64>) -> Result<WrittenData, UploadError> {
+    fn verify(
+        format: ImageFormat,
+        input: &[u8],
+        chunk: usize,
+        limit: Option<u64>,
+    ) -> Result<WrittenData, UploadError> {
         let mut verifier = Verifier::new(format, limit);
         for piece in input.chunks(chunk) {
             verifier.update(piece)?;
@@ -404,14 +446,32 @@ mod tests {
         let mut compressed = gzip(b"first member, ");
         compressed.extend_from_slice(&gzip(b"second member"));
         let written = verify(ImageFormat::Gzip, &compressed, 5, None).unwrap();
-        assert_eq!(written.sha256_hex(), sha256_hex(b"first member, second member"));
+        assert_eq!(
+            written.sha256_hex(),
+            sha256_hex(b"first member, second member")
+        );
     }
 
     #[test]
     fn gzip_truncated_is_corrupt() {
         let compressed = gzip(&sample(100_000));
-        let error = verify(ImageFormat::Gzip, &compressed[..compressed.len() - 6], 1000, None).unwrap_err();
-        assert!(matches!(error, UploadError::CorruptImage { format: ImageFormat::Gzip, .. }), "{error:?}");
+        let error = verify(
+            ImageFormat::Gzip,
+            &compressed[..compressed.len() - 6],
+            1000,
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                error,
+                UploadError::CorruptImage {
+                    format: ImageFormat::Gzip,
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
     }
 
     #[test]
@@ -427,13 +487,30 @@ mod tests {
     fn gzip_over_limit_is_too_large() {
         let compressed = gzip(&vec![0u8; 1 << 20]);
         let error = verify(ImageFormat::Gzip, &compressed, 4096, Some(100_000)).unwrap_err();
-        assert!(matches!(error, UploadError::ImageTooLarge { storage_bytes: 100_000, exact: false, .. }), "{error:?}");
+        assert!(
+            matches!(
+                error,
+                UploadError::ImageTooLarge {
+                    storage_bytes: 100_000,
+                    exact: false,
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
     }
 
     #[test]
     fn raw_over_limit_is_too_large() {
         let error = verify(ImageFormat::Raw, &[0u8; 10], 4, Some(9)).unwrap_err();
-        assert_eq!(error, UploadError::ImageTooLarge { image_bytes: 10, storage_bytes: 9, exact: false });
+        assert_eq!(
+            error,
+            UploadError::ImageTooLarge {
+                image_bytes: 10,
+                storage_bytes: 9,
+                exact: false
+            }
+        );
     }
 
     #[test]
@@ -492,7 +569,16 @@ mod tests {
         };
         for cut in [1, 12, file.len() / 2] {
             let error = verify(ImageFormat::Xz, &file[..file.len() - cut], 1000, None).unwrap_err();
-            assert!(matches!(error, UploadError::CorruptImage { format: ImageFormat::Xz, .. }), "cut {cut}: {error:?}");
+            assert!(
+                matches!(
+                    error,
+                    UploadError::CorruptImage {
+                        format: ImageFormat::Xz,
+                        ..
+                    }
+                ),
+                "cut {cut}: {error:?}"
+            );
         }
     }
 
@@ -516,7 +602,10 @@ mod tests {
         };
         let header_len = (usize::from(file[12]) + 1) * 4;
         let header = 12..12 + header_len;
-        let filter = file[header.clone()].windows(2).position(|pair| pair == [0x21, 0x01]).expect("an LZMA2 filter");
+        let filter = file[header.clone()]
+            .windows(2)
+            .position(|pair| pair == [0x21, 0x01])
+            .expect("an LZMA2 filter");
         file[header.start + filter + 2] = 36;
         let crc = crc32fast::hash(&file[header.start..header.end - 4]);
         file[header.end - 4..header.end].copy_from_slice(&crc.to_le_bytes());

@@ -25,9 +25,21 @@ pub(super) enum Method {
 
 impl Method {
     fn accepts(self, name: &str) -> bool {
-        const SHARED: &[&str] = &["contentType", "onProgress", "signal", "verify", "timeoutMs", "size"];
+        const SHARED: &[&str] = &[
+            "contentType",
+            "onProgress",
+            "signal",
+            "verify",
+            "timeoutMs",
+            "size",
+        ];
         const UPLOAD_ONLY: &[&str] = &["storageSize"];
-        const IMPORT_ONLY: &[&str] = &["cancelImportOnAbort", "waitForOnline", "pollIntervalMs", "waitTimeoutMs"];
+        const IMPORT_ONLY: &[&str] = &[
+            "cancelImportOnAbort",
+            "waitForOnline",
+            "pollIntervalMs",
+            "waitTimeoutMs",
+        ];
         SHARED.contains(&name)
             || match self {
                 Method::Upload => UPLOAD_ONLY.contains(&name),
@@ -75,7 +87,10 @@ impl UploadOptions {
             return Ok(options);
         }
         if !value.is_object() || js_sys::Array::is_array(value) || value.is_function() {
-            return Err(Error::validation("options", "options must be a plain object."));
+            return Err(Error::validation(
+                "options",
+                "options must be a plain object.",
+            ));
         }
 
         for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
@@ -95,50 +110,69 @@ impl UploadOptions {
         };
 
         if let Some(field) = given("contentType") {
-            let text = field
-                .as_string()
-                .ok_or_else(|| Error::validation("options.contentType", "contentType must be a string."))?;
+            let text = field.as_string().ok_or_else(|| {
+                Error::validation("options.contentType", "contentType must be a string.")
+            })?;
             options.content_type = Some(text);
         }
         if let Some(field) = given("onProgress") {
-            let function = field
-                .dyn_into::<Function>()
-                .map_err(|_| Error::validation("options.onProgress", "onProgress must be a function."))?;
+            let function = field.dyn_into::<Function>().map_err(|_| {
+                Error::validation("options.onProgress", "onProgress must be a function.")
+            })?;
             options.on_progress = Some(function);
         }
         if let Some(field) = given("signal") {
             if !is_abort_signal(&field) {
-                return Err(Error::validation("options.signal", "signal must be an AbortSignal."));
+                return Err(Error::validation(
+                    "options.signal",
+                    "signal must be an AbortSignal.",
+                ));
             }
             options.signal = field;
         }
         if let Some(field) = given("verify") {
-            options.verify =
-                field.as_bool().ok_or_else(|| Error::validation("options.verify", "verify must be true or false."))?;
+            options.verify = field.as_bool().ok_or_else(|| {
+                Error::validation("options.verify", "verify must be true or false.")
+            })?;
         }
-        options.timeout_ms = given("timeoutMs").map(|field| positive_ms(&field, "timeoutMs")).transpose()?;
-        options.size = given("size").map(|field| byte_count(&field, "size")).transpose()?;
+        options.timeout_ms = given("timeoutMs")
+            .map(|field| positive_ms(&field, "timeoutMs"))
+            .transpose()?;
+        options.size = given("size")
+            .map(|field| byte_count(&field, "size"))
+            .transpose()?;
         if let Some(field) = given("storageSize") {
             let gib = byte_count(&field, "storageSize")?;
             if gib == 0 {
-                return Err(Error::validation("options.storageSize", "storageSize must be at least 1 (GiB)."));
+                return Err(Error::validation(
+                    "options.storageSize",
+                    "storageSize must be at least 1 (GiB).",
+                ));
             }
             options.storage_bytes = Some(gib.saturating_mul(crate::upload::GIB));
         }
         if let Some(field) = given("cancelImportOnAbort") {
             options.cancel_import_on_abort = field.as_bool().ok_or_else(|| {
-                Error::validation("options.cancelImportOnAbort", "cancelImportOnAbort must be true or false.")
+                Error::validation(
+                    "options.cancelImportOnAbort",
+                    "cancelImportOnAbort must be true or false.",
+                )
             })?;
         }
         if let Some(field) = given("waitForOnline") {
-            options.wait_for_online = field
-                .as_bool()
-                .ok_or_else(|| Error::validation("options.waitForOnline", "waitForOnline must be true or false."))?;
+            options.wait_for_online = field.as_bool().ok_or_else(|| {
+                Error::validation(
+                    "options.waitForOnline",
+                    "waitForOnline must be true or false.",
+                )
+            })?;
         }
         if let Some(field) = given("pollIntervalMs") {
             options.poll_interval_ms = positive_ms(&field, "pollIntervalMs")?;
         }
-        options.wait_timeout_ms = given("waitTimeoutMs").map(|field| positive_ms(&field, "waitTimeoutMs")).transpose()?;
+        options.wait_timeout_ms = given("waitTimeoutMs")
+            .map(|field| positive_ms(&field, "waitTimeoutMs"))
+            .transpose()?;
         Ok(options)
     }
 }
@@ -155,7 +189,9 @@ fn positive_ms(value: &JsValue, name: &str) -> Result<f64, Error> {
 
 fn byte_count(value: &JsValue, name: &str) -> Result<u64, Error> {
     match value.as_f64() {
-        Some(count) if (0.0..=MAX_SAFE_INTEGER).contains(&count) && count.fract() == 0.0 => Ok(count as u64),
+        Some(count) if (0.0..=MAX_SAFE_INTEGER).contains(&count) && count.fract() == 0.0 => {
+            Ok(count as u64)
+        }
         _ => Err(Error::validation(
             format!("options.{name}"),
             format!("{name} must be a whole number from 0 to 2^53 - 1."),
