@@ -381,6 +381,23 @@ test('no unhandled rejections so far', async () => {
   assert.deepEqual(unhandled, []);
 });
 
+// Promises without borrowed state.
+
+test('many calls at once on one manager', async () => {
+  const target = await disk('concurrent reads');
+  const calls = [];
+  for (let i = 0; i < 20; i += 1) {
+    calls.push(manager.getStorage(target.uuid));
+    calls.push(manager.getStorages('private'));
+    calls.push(target.reload());
+  }
+  calls.push(manager.getStorage(MISSING_UUID).catch((error) => error));
+  const results = await Promise.all(calls);
+  assert.equal(results.length, 61);
+  assert.equal(results[0].uuid, target.uuid);
+  assertError(results.at(-1), { code: 'STORAGE_NOT_FOUND', status: 404 });
+});
+
 // Shape surprises at the boundary.
 
 test('labels survive JSON.stringify', async () => {
