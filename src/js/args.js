@@ -36,8 +36,8 @@ function copy(value, depth) {
  * Splits the members named in `names` off an options object. Returns
  * `{ rest, members }`: `rest` is a plain copy without those members and
  * `members` their values in the order of `names`. `undefined` and `null`
- * give an empty `rest`; any other value that is not a plain object is
- * returned as `rest` unchanged, for the caller to reject by type.
+ * give an empty `rest`. Any other value that is not a plain object is
+ * returned as `rest` unchanged, so the caller rejects it by type.
  */
 export function splitMembers(value, names) {
   if (value === undefined || value === null) {

@@ -121,9 +121,9 @@ fn call_fetch(
 }
 
 // The response is read through Reflect and calls that catch exceptions, not
-// through web-sys's Response bindings, because a custom fetch may resolve to
-// a polyfill or a plain object whose getters throw; an exception must become
-// an error here instead of unwinding through the wasm call.
+// through web-sys's Response bindings. A custom fetch may resolve to a
+// polyfill or a plain object whose getters throw, and such an exception must
+// become an error here instead of unwinding through the wasm call.
 
 /// Reads the numeric `status` of whatever fetch resolved to.
 fn response_status(response: &JsValue) -> Result<u16, FetchFailure> {

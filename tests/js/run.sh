@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Tests the built package the way users get it: `npm pack` of pkg/, an
-# `npm install` of that tarball into a scratch project under tests/out/js,
-# then the same scenario in Node (node:test), Deno and a Worker under workerd,
-# all against upcloud-mock on loopback ports chosen by the OS. The TypeScript
-# usage file is type-checked against the installed package first.
+# Tests the built package the way users get it: `npm pack` of pkg/ and an
+# `npm install` of that tarball into a scratch project under tests/out/js.
+# The TypeScript usage file is type-checked against the installed package.
+# Then the same scenario runs in Node (node:test), Deno and a Worker under
+# workerd, and the browser entry in Chromium, all against upcloud-mock on
+# loopback ports chosen by the OS.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
