@@ -171,7 +171,7 @@ fn spawn_cancelled(state: &Arc<AppState>, import_uuid: String, after_seconds: Op
 
 async fn wait(state: &AppState, seconds: Option<f64>, fraction: f64) {
     match seconds {
-        Some(seconds) => tokio::time::sleep(std::time::Duration::from_secs_f64(seconds.max(0.0))).await,
+        Some(seconds) => tokio::time::sleep(jobs::seconds_to_duration(seconds)).await,
         None => pause(state, fraction).await,
     }
 }

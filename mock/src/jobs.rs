@@ -14,6 +14,14 @@ use crate::store::{Job, JobKind, Store};
 /// Progress values a copy reports, one per step, before it goes online.
 const PROGRESS_STEPS: [&str; 5] = ["20", "40", "60", "80", "100"];
 
+/// Converts seconds from a control request to a duration; negative or NaN values are zero
+/// and values past a day are one day, so no input can make `Duration` panic.
+pub fn seconds_to_duration(seconds: f64) -> std::time::Duration {
+    const DAY: f64 = 86_400.0;
+    let clamped = if seconds.is_nan() { 0.0 } else { seconds.clamp(0.0, DAY) };
+    std::time::Duration::from_secs_f64(clamped)
+}
+
 pub async fn pause(state: &AppState, fraction: f64) {
     tokio::time::sleep(state.config.op(fraction)).await;
 }
@@ -123,7 +131,7 @@ pub fn spawn_hold(state: &Arc<AppState>, job: u64, storage: String, seconds: Opt
     let generation = state.generation();
     tokio::spawn(async move {
         match seconds {
-            Some(seconds) => tokio::time::sleep(std::time::Duration::from_secs_f64(seconds.max(0.0))).await,
+            Some(seconds) => tokio::time::sleep(seconds_to_duration(seconds)).await,
             None => pause(&state, fraction).await,
         }
         with_job(&state, generation, &storage, job, |store| release(store, &storage, job));

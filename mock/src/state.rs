@@ -32,7 +32,7 @@ pub struct Config {
 impl Config {
     /// The duration of `fraction` of one slow operation.
     pub fn op(&self, fraction: f64) -> Duration {
-        Duration::from_secs_f64((self.op_seconds * fraction).max(0.0))
+        crate::jobs::seconds_to_duration(self.op_seconds * fraction)
     }
 }
 

@@ -7,7 +7,7 @@
 use std::io;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -223,7 +223,7 @@ async fn feed(
             return received;
         }
         if let Some(rate) = bytes_per_second.filter(|rate| *rate > 0) {
-            let due = Duration::from_secs_f64(received as f64 / rate as f64);
+            let due = crate::jobs::seconds_to_duration(received as f64 / rate as f64);
             tokio::time::sleep(due.saturating_sub(started.elapsed())).await;
         }
     }

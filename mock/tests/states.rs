@@ -252,6 +252,12 @@ fn forced_state_then_online() {
     assert_eq!(mock.storage(&storage)["state"], "error", "without seconds the state stays");
     mock.control(Method::POST, &format!("/storages/{storage}/state"), Some(json!({"state": "online"})));
     assert_eq!(mock.storage(&storage)["state"], "online");
+
+    for seconds in [json!(1e300), json!(-5)] {
+        let forced = mock.control(Method::POST, &format!("/storages/{storage}/state"), Some(json!({"state": "maintenance", "seconds": seconds})));
+        assert_eq!(forced.status(), 204, "{seconds}");
+    }
+    mock.wait_storage_state(&storage, "online");
 }
 
 #[test]
