@@ -3,6 +3,7 @@
 // package and upcloud-mock (or a canned fetch where a response shape cannot
 // be produced by the mock).
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -374,6 +375,17 @@ test('timeout is TIMEOUT, abort is ABORTED', async () => {
   assertError(await rejectionOf(manager.getStorage(target.uuid, { signal: controller.signal })), { code: 'ABORTED' });
   assert.ok(Date.now() - started < 1000, `the abort took ${Date.now() - started} ms`);
   await control.clearFaults();
+});
+
+test('calls remove their abort listeners', async () => {
+  const target = await disk('listener count');
+  const controller = new AbortController();
+  for (let i = 0; i < 10; i += 1) {
+    await manager.getStorage(target.uuid, { signal: controller.signal });
+  }
+  await manager.waitForStorageState(target.uuid, 'online', { ...FAST, signal: controller.signal });
+  await manager.getStorage(MISSING_UUID, { signal: controller.signal }).catch(() => {});
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
 });
 
 test('no unhandled rejections so far', async () => {
