@@ -52,6 +52,13 @@ export class CloudManager {
     const manager = loaded ? new WasmCloudManager(...args) : null;
     pending.set(this, { args, manager });
   }
+
+  /** Releases the wasm side now instead of at garbage collection; optional. */
+  free() {
+    const state = pending.get(this);
+    state?.manager?.free();
+    pending.delete(this);
+  }
 }
 
 for (const name of Object.getOwnPropertyNames(WasmCloudManager.prototype)) {
