@@ -146,7 +146,8 @@ impl CloudManager {
     #[wasm_bindgen(js_name = uploadFileForStorageImport, unchecked_return_type = "Promise<UploadResult>")]
     pub fn upload_file_for_storage_import(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "StorageImport")] storage_import: JsValue,
+        #[wasm_bindgen(js_name = storageImport, unchecked_param_type = "StorageImport")]
+        storage_import: JsValue,
         #[wasm_bindgen(unchecked_param_type = "UploadSource")] source: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "UploadOptions")] options: JsValue,
     ) -> Promise {
@@ -173,7 +174,8 @@ impl CloudManager {
     #[wasm_bindgen(js_name = importStorageFromFile, unchecked_return_type = "Promise<StorageImport>")]
     pub fn import_storage_from_file(
         &self,
-        #[wasm_bindgen(js_name = storageUuid)] storage_uuid: JsValue,
+        #[wasm_bindgen(js_name = storageUuid, unchecked_param_type = "string")]
+        storage_uuid: JsValue,
         #[wasm_bindgen(unchecked_param_type = "UploadSource")] source: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ImportFromFileOptions")] options: JsValue,
     ) -> Promise {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the upload suite against the built package and the mock: Node tests
-# (which also drive Chromium, Deno and workerd). It builds nothing: `make
-# mock pkg` must have run first. Images are made under tests/out/upload.
+# Runs the upload suite against the built package and the mock: a type
+# check, then Node tests (which also drive Chromium, Deno and workerd). It
+# builds nothing: `make mock pkg` must have run first. Images are made
+# under tests/out/upload.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -15,6 +16,9 @@ if [ ! -f pkg/dist/upcloud_storage_bg.wasm ]; then
   exit 1
 fi
 export UPCLOUD_MOCK_BIN=$mock_bin
+
+# The upload methods' TypeScript types, as a caller uses them.
+node_modules/.bin/tsc -p tests/upload/ts
 
 # Images are remade on every run so a changed tool or script is noticed.
 rm -rf tests/out/upload
