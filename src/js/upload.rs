@@ -124,15 +124,16 @@ impl CloudManager {
     /// Blobs and a lower bound for gzip. It is unknown for compressed
     /// streams, so verification stops those as soon as they overflow.
     ///
-    /// How bytes travel, always with a Content-Length: in browsers,
+    /// How bytes travel, with a Content-Length unless noted: in browsers,
     /// XMLHttpRequest sends the File or Blob (byte progress over any HTTP
     /// version); in Node and Deno, node:http(s) sends chunks as they are
     /// read (Node's fetch would hold the whole body in memory); in workerd,
     /// fetch sends a stream fed in chunks through a FixedLengthStream, or the
     /// Blob itself when neither progress nor verification is asked for. A
     /// ReadableStream source in a browser is sent with fetch as a streamed
-    /// body, which browsers support over HTTP/2 or later only; pass the File
-    /// itself to upload over HTTP/1.1.
+    /// body, which browsers support over HTTP/2 or later only and send
+    /// without a Content-Length; pass the File itself to upload over
+    /// HTTP/1.1 or to send one.
     ///
     /// With `verify` (the default), the SHA-256 of the data UpCloud writes
     /// (decompressed for gzip and xz) is computed while uploading and

@@ -438,6 +438,8 @@ async function putStream(options, signal) {
 
   const headers = { 'Content-Type': options.contentType };
   if (options.size !== null) {
+    // NOTE: browsers drop this header (it is forbidden to scripts), so a
+    // streamed body from a browser goes without a Content-Length.
     headers['Content-Length'] = String(options.size);
     // workerd sends a Content-Length only for this stream type.
     if (typeof FixedLengthStream === 'function') {

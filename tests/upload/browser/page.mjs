@@ -65,6 +65,25 @@ window.uploadSuite = {
     return outcome;
   },
 
+  /** Imports the selected File as a ReadableStream with its size. */
+  async importSelectedStream({ token, storageUuid }) {
+    const manager = new CloudManager({ token }, { baseUrl: `${location.origin}/1.3` });
+    const file = selectedFile();
+    const events = [];
+    const outcome = {};
+    try {
+      const done = await manager.importStorageFromFile(storageUuid, file.stream(), {
+        size: file.size, pollIntervalMs: 50, onProgress: (event) => events.push({ ...event }),
+      });
+      outcome.value = { ...done };
+    } catch (error) {
+      outcome.error = describeError(error);
+    }
+    outcome.progress = events;
+    outcome.protocol = uploadProtocol();
+    return outcome;
+  },
+
   unhandledRejections() {
     return [...unhandled];
   },

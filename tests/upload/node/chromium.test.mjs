@@ -112,6 +112,21 @@ for (const format of ['gzip', 'xz']) {
   });
 }
 
+test('Chromium HTTP/2 stream upload lands', async () => {
+  const storage = await createStorage(manager, 'chromium stream');
+  const { page } = await pageWith(mock.tlsUrl, images.raw);
+
+  const outcome = await page.evaluate(
+    (args) => window.uploadSuite.importSelectedStream(args), { token: TOKEN, storageUuid: storage.uuid },
+  );
+
+  assert.equal(outcome.error, undefined, JSON.stringify(outcome.error));
+  assert.equal(outcome.value.state, 'completed');
+  assertUploadProgress(outcome.progress, raw.length);
+  assert.equal(sha256(await landedBytes(mock, storage.uuid, raw.length)), sha256(raw));
+  await page.close();
+});
+
 test('Chromium ISO File lands byte for byte', async (t) => {
   if (images.iso === null) {
     t.skip('xorriso is not installed');
