@@ -145,11 +145,20 @@ fn write_all(
         if offset + filled as u64 > target.capacity {
             return Err(PipelineError::SizeExceeded { capacity: target.capacity });
         }
-        if !(target.skip_zero_blocks && is_zero(data)) {
-            target.file.write_all_at(data, offset).map_err(PipelineError::Io)?;
-        }
-        md5.update(data);
-        sha256.update(data);
+        // MD5 is the slowest step, so it runs on a second thread while this one computes
+        // SHA-256 and writes the block.
+        let written = std::thread::scope(|scope| {
+            let md5_thread = scope.spawn(|| md5.update(data));
+            sha256.update(data);
+            let written = if target.skip_zero_blocks && is_zero(data) {
+                Ok(())
+            } else {
+                target.file.write_all_at(data, offset)
+            };
+            md5_thread.join().expect("MD5 of a block does not panic");
+            written
+        });
+        written.map_err(PipelineError::Io)?;
         offset += filled as u64;
         progress.written_bytes.store(offset, Ordering::Relaxed);
     }
