@@ -18,6 +18,9 @@ export const TITLE = 'Decoding';
 const SEEDED_STORAGES = 5000;
 const CONCURRENT_CALLS = 1000;
 const WARM_UP_RUNS = 3;
+// Each concurrent run is a fresh process that takes seconds, so five runs,
+// the fewest that give a median and a range.
+const CONCURRENT_RUNS = 5;
 const DECODE_TARGET_RATIO = 1.5;
 
 // Sorts object keys recursively so that two decodings compare equal when
@@ -68,7 +71,8 @@ async function measureConcurrency(context, account, uuids) {
   const script = path.join(context.benchDir, 'children', 'concurrent.mjs');
   const runChild = (side) => runNodeScript(script, { env: accountToEnv(account), args: [side, uuidsFile], nodeArgs: ['--expose-gc'] });
 
-  const runs = await alternate(context.runs, { package: () => runChild('package'), plain: () => runChild('plain') });
+  const runCount = context.quick ? context.runs : CONCURRENT_RUNS;
+  const runs = await alternate(runCount, { package: () => runChild('package'), plain: () => runChild('plain') });
   const outputs = { package: runs.package.map((run) => run.output), plain: runs.plain.map((run) => run.output) };
   const pick = (side, read) => summarize(outputs[side].map(read));
 
@@ -100,7 +104,8 @@ async function measureConcurrency(context, account, uuids) {
   const succeeded = failures.length === 0
     ? `Every run of both sides completed all ${CONCURRENT_CALLS} calls with the requested storage.`
     : `Not every call succeeded: ${failures.join('; ')}.`;
-  return { rows, note: succeeded };
+  const callsPerSecond = (side) => CONCURRENT_CALLS / (pick(side, (output) => output.ms).median / 1000);
+  return { rows, note: succeeded, getRequestsPerSecond: [callsPerSecond('package'), callsPerSecond('plain')] };
 }
 
 /** Measures decoding and concurrent calls; see the file comment. */
@@ -139,7 +144,7 @@ export async function run(context) {
 
     return {
       title: TITLE,
-      about: `\`getStorages('private')\` of ${packageList.length.toLocaleString('en-US')} storages (${fileSize(listBody.length)} of JSON) in one Node process, ${countOf(context.runs, 'timed run')} per side after ${countOf(WARM_UP_RUNS, 'warm-up run')}, alternating, with a garbage collection before each. "From memory" serves the same recorded response body through each client's \`fetch\` option, so it times decoding alone: from a \`Response\` to typed JS objects. The concurrent calls run in a fresh process per run so that the peak RSS is that run's.`,
+      about: `\`getStorages('private')\` of ${packageList.length.toLocaleString('en-US')} storages (${fileSize(listBody.length)} of JSON) in one Node process, ${countOf(context.runs, 'timed run')} per side after ${countOf(WARM_UP_RUNS, 'warm-up run')}, alternating, with a garbage collection before each. "From memory" serves the same recorded response body through each client's \`fetch\` option, so it times decoding alone: from a \`Response\` to typed JS objects. The concurrent calls run ${countOf(context.quick ? context.runs : CONCURRENT_RUNS, 'time')} per side, each in a fresh process so that the peak RSS is that run's.`,
       rows: [
         {
           figure: `List of ${SEEDED_STORAGES.toLocaleString('en-US')} storages from memory: Response to typed objects`,
@@ -162,6 +167,7 @@ export async function run(context) {
           : `**The two decodings differ**, so the comparison is not like for like: ${difference}.`,
         concurrency.note,
       ],
+      metrics: { getRequestsPerSecond: concurrency.getRequestsPerSecond },
     };
   } finally {
     await mock.stop();

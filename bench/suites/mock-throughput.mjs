@@ -76,6 +76,10 @@ export async function run(context) {
         { figure: `GET /1.3/storage/{uuid}, ${WRK_CONNECTIONS} connections`, unit: 'req/s', value: summarize(wrkRuns.get) },
         { figure: `Upload into the mock with curl, ${fileSize(bytes)} file`, unit: 'MiB/s', value: summarize(curlRuns.upload) },
       ],
+      metrics: {
+        mockGetRequestsPerSecond: [summarize(wrkRuns.get).median],
+        mockUploadMibPerSecond: [summarize(curlRuns.upload).median],
+      },
     };
   } finally {
     await mock.stop();

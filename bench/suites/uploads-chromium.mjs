@@ -103,6 +103,7 @@ export async function run(context) {
       title: TITLE,
       about: `The ${fileSize(bytes)} file of random bytes set on an \`<input type=file>\` with Playwright and PUT from the page over HTTP/1.1 to the mock, which also serves the page and the package (one origin, so no CORS preflight). ${countOf(context.uploadRuns, 'run')} per side, alternating, each in a fresh browser so that the kernel's peak-RSS marks (VmHWM) belong to that run. Plain JS is \`fetch(url, { method: 'PUT', body: file })\`. The package's wasm is loaded before the timer starts. The sum of per-process peaks overstates the browser's true peak when the processes peak at different times.`,
       rows: [...rendererRows, ...totalRows],
+      metrics: { uploadMibPerSecond: rendererRows.filter((row) => row.unit === 'MiB/s').flatMap((row) => [row.package.median, row.plain.median]) },
     };
   } finally {
     await mock.stop();

@@ -40,10 +40,12 @@ export async function run(context) {
       'package-verify': uploadOnce('package-verify'),
     });
 
+    const rows = uploadRows({ runtime: 'Node', runs, memoryLabel: 'peak process RSS' });
     return {
       title: TITLE,
       about: `A ${fileSize(bytes)} file of random bytes, opened with \`fs.openAsBlob\` and PUT to the mock's uploader on loopback over HTTP/1.1, ${countOf(context.uploadRuns, 'run')} per side, alternating, each in a fresh Node process. Plain JS is \`fetch(url, { method: 'PUT', body: blob })\`. Throughput is file size over the time from the call to its result; memory is the process's peak RSS (\`process.resourceUsage().maxRSS\`).`,
-      rows: uploadRows({ runtime: 'Node', runs, memoryLabel: 'peak process RSS' }),
+      rows,
+      metrics: { uploadMibPerSecond: rows.filter((row) => row.unit === 'MiB/s').flatMap((row) => [row.package.median, row.plain.median]) },
     };
   } finally {
     await mock.stop();
