@@ -396,3 +396,31 @@ fn list_kinds_and_label_filters() {
     assert_eq!(mock.delete(&format!("/storage/{cdrom}/favorite")).status(), 204, "removing twice is fine");
     assert_eq!(count("/storage/favorite"), 0);
 }
+
+#[test]
+fn concurrent_requests_all_answered() {
+    let mock = Mock::start(&["--seed-storages", "200"]);
+    let uuid = mock.create_storage("shared", 1);
+    let results: Vec<(u16, usize)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..64)
+            .map(|index| {
+                let mock = &mock;
+                let uuid = &uuid;
+                scope.spawn(move || {
+                    let path = if index % 2 == 0 { "/storage/private".to_owned() } else { format!("/storage/{uuid}") };
+                    let response = mock.get(&path);
+                    let status = response.status().as_u16();
+                    let body: Value = response.json().expect("JSON");
+                    let items = body["storages"]["storage"].as_array().map_or(1, Vec::len);
+                    (status, items)
+                })
+            })
+            .collect();
+        workers.into_iter().map(|worker| worker.join().expect("worker")).collect()
+    });
+    for (index, (status, items)) in results.iter().enumerate() {
+        assert_eq!(*status, 200, "request {index}");
+        let expected = if index % 2 == 0 { 4 + 200 + 1 } else { 1 };
+        assert_eq!(*items, expected, "request {index}");
+    }
+}
