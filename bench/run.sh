@@ -19,11 +19,11 @@ if ! command -v twiggy >/dev/null; then
 fi
 
 # Pack the built package as it would be published and install the tarball
-# into bench/node_modules the way a user installs it: the benchmarks import
-# it by name, get the entry for their runtime and measure exactly the files
-# a user receives. The copy also shields a run from another `make pkg`
-# rewriting pkg/dist/ meanwhile; a pack caught in the middle of such a
-# rebuild is detected by the missing files and retried.
+# into bench/node_modules the way a user installs it. So the benchmarks
+# import it by name, get the entry for their runtime and measure exactly
+# the files a user receives. The copy also shields a run from another
+# `make pkg` that rewrites pkg/dist/ meanwhile. A pack caught in the middle
+# of such a rebuild lacks files, so it is retried.
 installed=bench/node_modules/upcloud-storage
 for attempt in 1 2 3; do
   rm -f bench/out/upcloud-storage-*.tgz

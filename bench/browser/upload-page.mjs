@@ -6,7 +6,7 @@ import { CloudManager, init } from '/pkg/web.js';
 async function plainUpload(file, storageImport) {
   const response = await fetch(storageImport.directUploadUrl, { method: 'PUT', body: file });
   const body = await response.text();
-  if (!response.ok) throw new Error(`the uploader answered HTTP ${response.status}: ${body.slice(0, 200)}`);
+  if (!response.ok) throw new Error(`the upload failed with HTTP ${response.status}: ${body.slice(0, 200)}`);
   return JSON.parse(body).written_bytes;
 }
 

@@ -16,7 +16,7 @@ const account = accountFromEnv();
 let client;
 if (side === 'package') client = createPackageManager(CloudManager, account);
 else if (side === 'plain') client = createPlainClient(account);
-else throw new Error(`unknown side "${side}"; expected "package" or "plain"`);
+else throw new Error(`invalid side "${side}"; expected "package" or "plain"`);
 
 // One call first, so that neither side's figure includes setting up fetch.
 await client.getStorage(uuids[0]);
@@ -38,5 +38,4 @@ console.log(JSON.stringify({
   rssBeforeBytes,
   // resourceUsage() reports kibibytes.
   peakRssBytes: process.resourceUsage().maxRSS * 1024,
-  heapUsedAfterBytes: process.memoryUsage().heapUsed,
 }));

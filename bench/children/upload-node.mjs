@@ -19,13 +19,13 @@ const upload = {
   plain: async (blob) => {
     const response = await fetch(storageImport.directUploadUrl, { method: 'PUT', body: blob });
     const body = await response.text();
-    if (!response.ok) throw new Error(`the uploader answered HTTP ${response.status}: ${body.slice(0, 200)}`);
+    if (!response.ok) throw new Error(`the upload failed with HTTP ${response.status}: ${body.slice(0, 200)}`);
     return JSON.parse(body).written_bytes;
   },
   package: async (blob) => (await manager.uploadFileForStorageImport(storageImport, blob, { verify: false })).writtenBytes,
   'package-verify': async (blob) => (await manager.uploadFileForStorageImport(storageImport, blob, { verify: true })).writtenBytes,
 }[side];
-if (!upload) throw new Error(`unknown side "${side}"; expected plain, package or package-verify`);
+if (!upload) throw new Error(`invalid side "${side}"; expected plain, package or package-verify`);
 
 const blob = await openAsBlob(file);
 globalThis.gc?.();

@@ -1,5 +1,5 @@
-// The one place that knows how to construct the package's CloudManager for
-// the mock, so every benchmark builds it the same way.
+// Constructs the package's CloudManager for the mock in one place, so every
+// benchmark builds it the same way.
 
 /**
  * Creates a CloudManager of the given class (each runtime has its own

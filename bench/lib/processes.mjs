@@ -1,8 +1,6 @@
-// Child processes for the benchmarks: a Node script run to completion and
-// timed, and a free loopback port for servers that need one named upfront.
+// Runs a Node script of the benchmarks as a child process and times it.
 
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 
 const CHILD_TIMEOUT_MS = 120_000;
 
@@ -38,18 +36,6 @@ export function runNodeScript(script, { env = {}, args = [], nodeArgs = [] } = {
       } catch {
         reject(new Error(`${script} printed no JSON result; stdout ended with "${lastLine}"`));
       }
-    });
-  });
-}
-
-/** Resolves to a TCP port on 127.0.0.1 that was free a moment ago. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
     });
   });
 }

@@ -5,9 +5,16 @@
 // and is a single figure when it has `value`. `better` is 'lower' or
 // 'higher'; `target` is `{ text, met }` when the issue sets one.
 
+// Three significant digits for times from 1 ms to 999 ms.
+function milliseconds(value) {
+  if (value < 10) return [value.toFixed(2), 'ms'];
+  if (value < 100) return [value.toFixed(1), 'ms'];
+  return [value.toFixed(0), 'ms'];
+}
+
 // Each unit maps a value to [number text, unit text].
 const UNITS = {
-  ms: (v) => [v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0), 'ms'],
+  ms: milliseconds,
   bytes: (v) => (v >= 2 ** 20 ? [(v / 2 ** 20).toFixed(1), 'MiB'] : [(v / 1024).toFixed(1), 'KiB']),
   'MiB/s': (v) => [v.toFixed(0), 'MiB/s'],
   'req/s': (v) => [Math.round(v).toLocaleString('en-US'), 'req/s'],

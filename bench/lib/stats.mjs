@@ -17,11 +17,6 @@ export function summarize(samples) {
   return { n: sorted.length, median, min: sorted[0], max: sorted[sorted.length - 1], samples };
 }
 
-/** Returns the ratio of two summaries' medians (package over plain). */
-export function medianRatio(numerator, denominator) {
-  return numerator.median / denominator.median;
-}
-
 /** Measures `fn` once and returns the elapsed wall time in milliseconds. */
 export async function timeMs(fn) {
   const start = process.hrtime.bigint();

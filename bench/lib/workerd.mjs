@@ -1,7 +1,8 @@
-// Runs a Worker under workerd on a loopback port and times its start-up:
-// from spawning `workerd serve` to the socket listening (which includes
-// compiling and evaluating the Worker's modules, so instantiating the
-// package's wasm), and to the first successful response.
+// Runs a Worker under workerd on a loopback port and times its start-up
+// from spawning `workerd serve` to two points: the socket listening, and
+// the first successful response. workerd compiles and evaluates the
+// Worker's modules before it listens, so the first point includes
+// instantiating the package's wasm.
 
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -112,7 +113,7 @@ export async function timeWorkerStart({ workerdBinary, configPath }) {
 
     const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(START_TIMEOUT_MS) });
     const body = await response.text();
-    if (!response.ok) throw new Error(`the Worker answered HTTP ${response.status}: ${body.slice(0, 300)} ${stderr}`);
+    if (!response.ok) throw new Error(`the Worker's first request failed with HTTP ${response.status}: ${body.slice(0, 300)} ${stderr}`);
     const firstResponseMs = elapsedMs();
 
     return { listeningMs, firstResponseMs, body: JSON.parse(body) };

@@ -1,5 +1,7 @@
-// A Worker that answers every request with one getStorage through the
+// A Worker that responds to every request with one getStorage through the
 // package, as an edge function built on it would.
+// A bundler such as wrangler resolves `upcloud-storage` to this entry through
+// the `workerd` export condition; workerd alone looks modules up by name.
 import { CloudManager } from 'upcloud-storage/workerd.js';
 
 export default {

@@ -1,4 +1,4 @@
-// A Worker that answers every request with one getStorage through the
+// A Worker that responds to every request with one getStorage through the
 // plain-JS client.
 import { createPlainClient } from './plain-client.mjs';
 
