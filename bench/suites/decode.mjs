@@ -7,6 +7,7 @@ import path from 'node:path';
 
 import { accountToEnv } from '../lib/account.mjs';
 import { startBenchMock } from '../lib/bench-mock.mjs';
+import { profileShares } from '../lib/profile.mjs';
 import { createPackageManager } from '../lib/package-manager.mjs';
 import { runNodeScript } from '../lib/processes.mjs';
 import { alternate, summarize, timeMs } from '../lib/stats.mjs';
@@ -22,6 +23,7 @@ const WARM_UP_RUNS = 3;
 // the fewest that give a median and a range.
 const CONCURRENT_RUNS = 5;
 const DECODE_TARGET_RATIO = 1.5;
+const PROFILED_RUNS = 3;
 
 // Sorts object keys recursively so that two decodings compare equal when
 // they contain the same data in a different key order.
@@ -133,12 +135,13 @@ export async function run(context) {
     const fetchFromMemory = async () => new Response(listBody, { status: 200, headers: { 'Content-Type': listContentType } });
 
     const endToEnd = await timeListing(context, packageManager, plainClient);
-    const inMemory = await timeListing(
-      context,
-      createPackageManager(CloudManager, account, { fetch: fetchFromMemory }),
-      createPlainClient({ ...account, fetch: fetchFromMemory }),
-    );
+    const packageFromMemory = createPackageManager(CloudManager, account, { fetch: fetchFromMemory });
+    const inMemory = await timeListing(context, packageFromMemory, createPlainClient({ ...account, fetch: fetchFromMemory }));
     const inMemoryRatio = inMemory.package.median / inMemory.plain.median;
+
+    // Profiled separately, because the profiler slows the calls it samples.
+    const shares = await profileShares(() => packageFromMemory.getStorages('private'), PROFILED_RUNS);
+    const profileText = shares.map(([category, share]) => `${category} ${(share * 100).toFixed(0)} %`).join(', ');
 
     const concurrency = await measureConcurrency(context, account, packageList.slice(0, CONCURRENT_CALLS).map((storage) => storage.uuid));
 
@@ -151,7 +154,11 @@ export async function run(context) {
           unit: 'ms', better: 'lower',
           package: inMemory.package,
           plain: inMemory.plain,
-          target: { text: `≤ ${DECODE_TARGET_RATIO}× plain JS`, met: inMemoryRatio <= DECODE_TARGET_RATIO },
+          target: {
+            text: `≤ ${DECODE_TARGET_RATIO}× plain JS`,
+            met: inMemoryRatio <= DECODE_TARGET_RATIO,
+            reason: `The package's time, from V8's sampling profiler over ${countOf(PROFILED_RUNS, 'call')}: ${profileText}. Plain JS spends its time in one \`JSON.parse\` and the object literals of \`toStorage\``,
+          },
         },
         {
           figure: `List of ${SEEDED_STORAGES.toLocaleString('en-US')} storages from the mock, end to end`,
