@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs the fault regression suite against the built package and the mock.
 # It builds nothing: `make mock pkg` must have run first. The package is
-# packed and installed into tests/out/faults/app the way users install it,
-# and every test file starts (and stops) its own mock on a loopback port.
+# packed and installed into a scratch app under tests/out/faults the way
+# users install it, and every test file starts (and stops) its own mock on a
+# loopback port.
+# Arguments, if any, are the test files to run instead of all of them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -20,9 +22,20 @@ for built in pkg/dist/upcloud_storage.js pkg/dist/upcloud_storage_bg.wasm; do
 done
 export UPCLOUD_MOCK_BIN=$mock_bin
 
-out=$root/tests/out/faults
+# Each run installs into its own folder, so two runs at once (a developer's
+# and `make test`'s) do not replace each other's package mid-run.
+mkdir -p tests/out/faults
+out=$(mktemp -d "$root/tests/out/faults/run.XXXXXX")
 app=$out/app
-rm -rf "$app" "$out"/upcloud-storage-*.tgz
+runner=
+cleanup() {
+  if [ -n "$runner" ] && kill -0 "$runner" 2>/dev/null; then
+    kill -- "-$runner" 2>/dev/null || true
+  fi
+  rm -rf "$out"
+}
+trap cleanup EXIT INT TERM
+
 mkdir -p "$app"
 tarball=$(npm pack ./pkg --pack-destination "$out" --silent | tail -n 1)
 printf '{ "name": "faults-app", "private": true, "type": "module" }\n' > "$app/package.json"
@@ -34,15 +47,11 @@ export FAULTS_APP_DIR=$app
 
 # The runner gets its own process group so the trap can stop it together
 # with every mock, browser and workerd it started, should a test hang.
-runner=
-stop_runner() {
-  if [ -n "$runner" ] && kill -0 "$runner" 2>/dev/null; then
-    kill -- "-$runner" 2>/dev/null || true
-  fi
-}
-trap stop_runner EXIT INT TERM
-
-tests=(tests/faults/node/*.test.mjs)
+# Test files given as arguments run alone, for working on one case.
+tests=("$@")
+if [ ${#tests[@]} -eq 0 ]; then
+  tests=(tests/faults/node/*.test.mjs)
+fi
 setsid node --test --test-reporter=spec --test-concurrency=1 --test-timeout=120000 "${tests[@]}" &
 runner=$!
 status=0

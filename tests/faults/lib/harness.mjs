@@ -1,8 +1,8 @@
 // Shared setup for the fault regression suite: the installed package, a mock
 // per test file, and assertions on UpCloudError and on the mock's request
-// journal. The package is imported through tests/out/faults/app/entry.mjs,
-// which run.sh writes next to an `npm install` of the packed package, so the
-// tests resolve `upcloud-storage` through its `exports` the way users do.
+// journal. The package is imported through entry.mjs in the scratch app that
+// run.sh installs the packed package into and names in FAULTS_APP_DIR, so
+// the tests resolve `upcloud-storage` through its `exports` as users do.
 import assert from 'node:assert/strict';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,7 +12,10 @@ import { startMock } from '../../support/mock.mjs';
 import { imageBytes } from '../shared/image-bytes.mjs';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const appDir = process.env.FAULTS_APP_DIR ?? join(repoRoot, 'tests/out/faults/app');
+if (process.env.FAULTS_APP_DIR === undefined) {
+  throw new Error('FAULTS_APP_DIR is not set: run the suite through tests/faults/run.sh [test files]');
+}
+export const appDir = process.env.FAULTS_APP_DIR;
 export const packageDir = join(appDir, 'node_modules/upcloud-storage');
 
 // Safety net, installed before the package loads: no test may reach a host
