@@ -1,7 +1,7 @@
 //! `http_import`: the mock downloads the import's `source_location` itself.
 //!
 //! Only `http://127.0.0.1` and `http://localhost` URLs are downloaded, so a test or demo can
-//! never make the mock reach another host; any other URL fails the import without a
+//! never make the mock reach another host. Any other URL fails the import without a
 //! connection attempt. Compression follows the source's Content-Type, as the real API's does.
 
 use std::io;

@@ -127,7 +127,7 @@ fn no_import(uuid: &str) -> ApiError {
     )
 }
 
-/// `POST /storage/{uuid}/import/cancel`: answers with the import in `cancelling`; it reaches
+/// `POST /storage/{uuid}/import/cancel`: returns the import in `cancelling`, and it reaches
 /// `cancelled` a third of an operation later. Data already written stays on the storage.
 pub fn cancel(state: &Arc<AppState>, account: &str, uuid: &str) -> ApiResult {
     let mut store = state.store();

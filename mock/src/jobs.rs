@@ -1,7 +1,7 @@
 //! Timed state changes of slow storage operations.
 //!
 //! Each operation claims the storages it changes with a job id (see `store::Job`) and then
-//! steps through its states on a tokio task; `--op-seconds` is the length of one operation.
+//! steps through its states on a tokio task. `--op-seconds` is the length of one operation.
 //! A step applies only while its job still owns the storage, so cancel, forced states and
 //! reset stop an operation without extra bookkeeping.
 
@@ -14,8 +14,8 @@ use crate::store::{Job, JobKind, Store};
 /// Progress values a copy reports, one per step, before it goes online.
 const PROGRESS_STEPS: [&str; 5] = ["20", "40", "60", "80", "100"];
 
-/// Converts seconds from a control request to a duration; negative or NaN values are zero
-/// and values past a day are one day, so no input can make `Duration` panic.
+/// Converts seconds from a control request to a duration. Negative or NaN values become
+/// zero and values past a day become one day, so no input can make `Duration` panic.
 pub fn seconds_to_duration(seconds: f64) -> std::time::Duration {
     const DAY: f64 = 86_400.0;
     let clamped = if seconds.is_nan() { 0.0 } else { seconds.clamp(0.0, DAY) };

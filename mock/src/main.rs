@@ -1,6 +1,10 @@
 //! `upcloud-mock`: a local double of the UpCloud API 1.3 storage endpoints and of the
 //! direct-upload host, for tests, benchmarks and the demo. See `upcloud-mock --help`.
 
+// Control and uploader helpers return a ready `Response` as their error, as axum handlers
+// do; moving 128 bytes once per request costs nothing measurable.
+#![allow(clippy::result_large_err)]
+
 mod api;
 mod api_server;
 mod api_storage;

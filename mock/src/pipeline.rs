@@ -19,7 +19,7 @@ use crate::store::ImportProgress;
 const BLOCK: usize = 1 << 20;
 const DECODER_BUFFER: usize = 256 << 10;
 
-/// How the incoming bytes are encoded, chosen only by Content-Type (the API does not sniff).
+/// Encoding of the incoming bytes, chosen only by Content-Type (the API does not sniff).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
     Raw,
@@ -87,7 +87,7 @@ impl Read for ChunkReader {
     }
 }
 
-/// Where the decoded bytes go and what may be skipped.
+/// Destination of the decoded bytes, and whether zero blocks may be skipped.
 pub struct Target {
     pub file: File,
     pub capacity: u64,

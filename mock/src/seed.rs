@@ -7,7 +7,7 @@ use crate::store::{
     Store,
 };
 
-/// Zones the mock accepts; a well-formed zone outside this list answers ZONE_NOT_FOUND.
+/// Zones the mock accepts. A well-formed zone outside this list gets ZONE_NOT_FOUND.
 pub const ZONES: &[&str] = &[
     "au-syd1", "de-fra1", "dk-cph1", "es-mad1", "fi-hel1", "fi-hel2", "nl-ams1", "no-svg1",
     "pl-waw1", "se-sto1", "sg-sin1", "uk-lon1", "us-chi1", "us-nyc1", "us-sjo1",

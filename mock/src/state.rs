@@ -30,7 +30,7 @@ pub struct Config {
 }
 
 impl Config {
-    /// The duration of `fraction` of one slow operation.
+    /// Returns the duration of `fraction` of one slow operation.
     pub fn op(&self, fraction: f64) -> Duration {
         crate::jobs::seconds_to_duration(self.op_seconds * fraction)
     }
@@ -78,7 +78,7 @@ impl AppState {
         self.generation.load(Ordering::SeqCst)
     }
 
-    /// Restores the start-up state and forgets faults, the request log and uploads.
+    /// Restores the start-up state and clears faults, the request log and uploads.
     pub fn reset(&self) {
         let fresh = seed::initial_store(&self.config);
         let mut store = self.store();

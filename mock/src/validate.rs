@@ -42,7 +42,7 @@ pub fn reject_unknown(fields: &Map<String, Value>, allowed: &[&str]) -> Result<(
     }
 }
 
-/// An unsigned integer sent as a JSON number or as a string of digits.
+/// Reads an unsigned integer sent as a JSON number or as a string of digits.
 pub fn lenient_u64(value: &Value) -> Option<u64> {
     match value {
         Value::Number(number) => number.as_u64(),
@@ -71,7 +71,7 @@ pub fn title(fields: &Map<String, Value>, required: bool) -> Result<Option<Strin
     }
 }
 
-/// A size in GiB from 1 to 4096. The lower bound of the real API (1 or 10) is not known;
+/// Reads a size in GiB from 1 to 4096. The lower bound of the real API (1 or 10) is not known;
 /// current UpCloud tooling validates 1.
 pub fn size(fields: &Map<String, Value>, required: bool) -> Result<Option<u64>, ApiError> {
     let Some(value) = fields.get("size") else {
@@ -131,7 +131,7 @@ pub fn encrypted(fields: &Map<String, Value>) -> Result<bool, ApiError> {
     }
 }
 
-/// A backup rule; `{}` (or the Python SDK's `""`) means no rule.
+/// Reads a backup rule, where `{}` (or the Python SDK's `""`) means no rule.
 pub fn backup_rule(value: &Value) -> Result<Option<BackupRule>, ApiError> {
     let rule = match value {
         Value::String(text) if text.is_empty() => return Ok(None),
