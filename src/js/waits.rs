@@ -103,11 +103,10 @@ pub(crate) async fn wait_for_storage_state(
 ) -> Result<Storage, Error> {
     let request = request::get_storage(uuid)?;
     let what = format!("storage {uuid} to be {target}");
-    poll_until(client, &request, settings, signal, response::parse_storage, &what, |storage| {
-        let step = storage_wait_step(storage, target);
-        let value = storage_to_js(client, storage).unwrap_or(JsValue::UNDEFINED);
-        (step, value)
-    })
+    let step = |storage: &Storage| storage_wait_step(storage, target);
+    let to_js = |storage: &Storage| storage_to_js(client, storage).unwrap_or(JsValue::UNDEFINED);
+    let target_poll = PollTarget { request: &request, parse: response::parse_storage, what: &what };
+    poll_until(client, target_poll, settings, signal, step, to_js)
     .await
     .map_err(|error| with_storage(error, uuid))
 }
@@ -122,11 +121,10 @@ pub(crate) async fn wait_for_import(
 ) -> Result<StorageImport, Error> {
     let request = request::get_import(storage_uuid)?;
     let what = format!("the import into storage {storage_uuid} to complete");
-    poll_until(client, &request, settings, signal, response::parse_import, &what, |import| {
-        let step = import_wait_step(import, storage_uuid);
-        let value = to_plain(import).unwrap_or(JsValue::UNDEFINED);
-        (step, value)
-    })
+    let step = |import: &StorageImport| import_wait_step(import, storage_uuid);
+    let to_js = |import: &StorageImport| to_plain(import).unwrap_or(JsValue::UNDEFINED);
+    let target_poll = PollTarget { request: &request, parse: response::parse_import, what: &what };
+    poll_until(client, target_poll, settings, signal, step, to_js)
     .await
     .map_err(|error| with_storage(error, storage_uuid))
 }
@@ -139,18 +137,26 @@ fn with_storage(error: Error, uuid: &str) -> Error {
     }
 }
 
-/// Polls `request` until `classify` reports done. Each poll is one attempt
+/// What a wait polls: the request, its response parser, and a description
+/// of the awaited condition for the `TIMEOUT` message.
+struct PollTarget<'a, T> {
+    request: &'a ApiRequest,
+    parse: Parser<T>,
+    what: &'a str,
+}
+
+/// Polls `target.request` until `step` reports done. Each poll is one attempt
 /// without transport retries, because transient failures are counted here
 /// instead. A `Retry-After` longer than the next pause lengthens it.
 async fn poll_until<T>(
     client: &Client,
-    request: &ApiRequest,
+    target: PollTarget<'_, T>,
     settings: &WaitSettings,
     signal: &Signal,
-    parse: Parser<T>,
-    what: &str,
-    classify: impl Fn(&T) -> (Result<WaitStep, Error>, JsValue),
+    step: impl Fn(&T) -> Result<WaitStep, Error>,
+    to_js: impl Fn(&T) -> JsValue,
 ) -> Result<T, Error> {
+    let PollTarget { request, parse, what } = target;
     let wait_signal = CallSignal::new(signal.js(), Some(settings.timeout_ms));
     let poll_signal = Signal(wait_signal.signal());
     let started = now_ms();
@@ -169,12 +175,11 @@ async fn poll_until<T>(
         match call_with_retries(client, request, &poll_signal, parse, Some(0)).await {
             Ok(value) => {
                 transient.on_success();
-                let (step, js_value) = classify(&value);
                 if let Some(on_poll) = &settings.on_poll {
                     // A throwing callback must not end the wait; it only observes.
-                    let _ = on_poll.call1(&JsValue::UNDEFINED, &js_value);
+                    let _ = on_poll.call1(&JsValue::UNDEFINED, &to_js(&value));
                 }
-                if step? == WaitStep::Done {
+                if step(&value)? == WaitStep::Done {
                     return Ok(value);
                 }
             }
