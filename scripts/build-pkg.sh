@@ -9,14 +9,21 @@ cd "$(dirname "$0")/.."
 
 profile=wasm-release
 crate=upcloud_storage
-dist=pkg/dist
 bin=node_modules/.bin
+target_dir=${CARGO_TARGET_DIR:-target}
 
 cargo build -p upcloud-storage --profile "$profile" --target wasm32-unknown-unknown
 
-rm -rf "$dist"
+# The package is assembled in a private directory and moved into pkg/dist at
+# the end, so a test packing pkg/ while another build runs never sees a
+# half-written dist/.
+mkdir -p "$target_dir"
+work=$(mktemp -d "$target_dir/pkg-build.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+dist="$work/dist"
+
 wasm-bindgen --target web --out-dir "$dist" --out-name "$crate" \
-  "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/$profile/$crate.wasm"
+  "$target_dir/wasm32-unknown-unknown/$profile/$crate.wasm"
 
 # wasm-opt reads the enabled features from the module's target_features
 # section. That section is stripped by `strip = true`, so the flags name the
@@ -64,6 +71,14 @@ if grep -rnw window --include='*.js' "$dist" pkg/*.js; then
   echo "build-pkg: the shipped JavaScript references window" >&2
   exit 1
 fi
+
+# Both renames stay on one filesystem, so each is atomic.
+old="$work/old-dist"
+if [ -d pkg/dist ]; then
+  mv pkg/dist "$old"
+fi
+mv "$dist" pkg/dist
+dist=pkg/dist
 
 wasm_bytes=$(stat -c %s "$dist/${crate}_bg.wasm")
 echo "build-pkg: pkg/ ready, ${crate}_bg.wasm is $wasm_bytes bytes"
