@@ -593,7 +593,9 @@ async fn import_from_file(
         Ok(url) => url,
         Err(error) => {
             prepared.source.release();
-            return Err(error.with_storage_uuid(&uuid));
+            // An abort during the call may come after UpCloud created the
+            // import, so it is cancelled too when the caller asked for that.
+            return Err(after_failure(client, &uuid, &options, error).await);
         }
     };
 

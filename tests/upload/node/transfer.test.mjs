@@ -141,16 +141,31 @@ test('upload aborted after 200 ms rejects promptly', async () => {
   assert.ok(closed.received_bytes < 8 * 2 ** 20, 'the whole body was sent after the abort');
 });
 
+test('aborted stream upload unlocks the stream', async () => {
+  const bytes = imageBytes(8 * 2 ** 20);
+  const { created } = await directUpload();
+  await mock.faults({ method: 'PUT', path_prefix: '/uploader/', action: 'slow_body', bytes_per_second: 1_000_000 });
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 200);
+  const stream = streamOf(bytes, 256 * 1024);
+
+  const error = await rejectionOf(manager.uploadFileForStorageImport(created, stream, {
+    size: bytes.length, signal: controller.signal,
+  }));
+
+  assert.equal(error.code, 'ABORTED');
+  assert.equal(stream.locked, false, 'the aborted stream stayed locked');
+  await mock.clearFaults();
+});
+
 test('aborted Blob uploads again', async () => {
   const bytes = imageBytes(4 * 2 ** 20);
   const blob = new Blob([bytes]);
   const storage = await createStorage(manager, 'abort then retry');
   await mock.faults({ method: 'PUT', path_prefix: '/uploader/', action: 'slow_body', bytes_per_second: 1_000_000 });
-  const controller = new AbortController();
-  setTimeout(() => controller.abort(), 200);
 
   const error = await rejectionOf(manager.importStorageFromFile(storage.uuid, blob, {
-    signal: controller.signal, pollIntervalMs: 50,
+    ...abortDuringUpload(), pollIntervalMs: 50,
   }));
   await mock.clearFaults();
   assert.equal(error.code, 'ABORTED');
@@ -162,15 +177,25 @@ test('aborted Blob uploads again', async () => {
   assert.equal(sha256(await landedBytes(mock, storage.uuid, bytes.length)), sha256(bytes));
 });
 
+/** Options that abort an import 200 ms after its upload starts. */
+function abortDuringUpload() {
+  const controller = new AbortController();
+  let timer = null;
+  const onProgress = (event) => {
+    if (event.phase === 'uploading' && timer === null) {
+      timer = setTimeout(() => controller.abort(), 200);
+    }
+  };
+  return { signal: controller.signal, onProgress };
+}
+
 test('cancelImportOnAbort cancels the import', async () => {
   const storage = await createStorage(manager, 'cancel on abort');
   await mock.clearRequests();
   await mock.faults({ method: 'PUT', path_prefix: '/uploader/', action: 'slow_body', bytes_per_second: 1_000_000 });
-  const controller = new AbortController();
-  setTimeout(() => controller.abort(), 200);
 
   const error = await rejectionOf(manager.importStorageFromFile(storage.uuid, new Blob([imageBytes(4 * 2 ** 20)]), {
-    signal: controller.signal, cancelImportOnAbort: true, pollIntervalMs: 50,
+    ...abortDuringUpload(), cancelImportOnAbort: true, pollIntervalMs: 50,
   }));
   await mock.clearFaults();
 
