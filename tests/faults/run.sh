@@ -44,6 +44,10 @@ printf '{ "name": "faults-app", "private": true, "type": "module" }\n' > "$app/p
 # through the installed package's `exports` as in a user's project.
 printf "export * from 'upcloud-storage';\n" > "$app/entry.mjs"
 export FAULTS_APP_DIR=$app
+if ! (cd "$app" && node --input-type=module -e "await import('./entry.mjs')" >/dev/null); then
+  echo "faults: the packed package does not load; is pkg/dist complete (make pkg)?" >&2
+  exit 1
+fi
 
 # The runner gets its own process group so the trap can stop it together
 # with every mock, browser and workerd it started, should a test hang.

@@ -71,12 +71,12 @@ window.faultSuite = {
     return { ...outcome, value: outcome.value && { ...outcome.value }, progress: progress.events };
   },
 
-  /** Imports the selected File and aborts `afterMs` after the transfer starts. */
+  /** Imports the selected File and aborts `afterMs` after the first bytes are sent. */
   async abortSelected({ apiBase, token, storageUuid, afterMs }) {
     const controller = new AbortController();
     let abortedAt;
-    const abortSoonAfterStart = () => {
-      if (abortedAt === undefined) {
+    const abortSoonAfterStart = (event) => {
+      if (abortedAt === undefined && event.phase === 'uploading' && event.loaded > 0) {
         abortedAt = null;
         setTimeout(() => {
           abortedAt = performance.now();
