@@ -7,9 +7,9 @@ import { Session } from 'node:inspector/promises';
 // match wins.
 const CATEGORIES = [
   ['garbage collection', (frame) => frame.functionName === '(garbage collector)'],
-  ['wasm code (parsing, normalising, building JS values)', (frame) => frame.url.startsWith('wasm://') || frame.functionName.startsWith('wasm-')],
+  ['wasm code (parsing, normalising, building JS values)', (frame) => frame.functionName.startsWith('wasm-function')],
   ['strings copied out of wasm memory (TextDecoder)', (frame) => /^(decode|decodeUTF8)$/.test(frame.functionName)],
-  ['wasm-bindgen JS glue (property sets, string passing)', (frame) => frame.url.endsWith('/upcloud_storage.js')],
+  ['wasm-bindgen JS glue (property sets, string passing)', (frame) => frame.url.endsWith('/upcloud_storage.js') || frame.functionName.startsWith('wasm-to-js')],
   ['Storage objects (JS class)', (frame) => frame.url.includes('/snippets/') || frame.url.endsWith('/storage.js')],
   ['response body and fetch (JS)', (frame) => /^(text|arrayBuffer|consumeBody|fetchFromMemory)$/.test(frame.functionName)],
 ];
