@@ -467,7 +467,8 @@ async fn send(
         native_hash,
     };
     let signal = CallSignal::new(&options.signal, options.timeout_ms);
-    progress.emit(tracker.borrow_mut().observe(0));
+    let first = tracker.borrow_mut().observe(0);
+    progress.emit(first);
 
     let answer = send_upload(
         &request,
@@ -492,7 +493,8 @@ async fn send(
         answer.body.as_bytes(),
     )
     .map_err(|error| redact(error, url))?;
-    progress.emit(tracker.borrow_mut().complete());
+    let last = tracker.borrow_mut().complete();
+    progress.emit(last);
 
     let written = match (verifier, answer.sha256.as_deref()) {
         (Some(verifier), _) => Some(verifier.finish()?),
@@ -621,14 +623,16 @@ async fn import_from_file(
         Ok(finished) => finished,
         Err(error) => return Err(after_failure(client, &uuid, &options, error).await),
     };
-    progress.emit(tracker.borrow_mut().complete());
+    let last = tracker.borrow_mut().complete();
+    progress.emit(last);
 
     if options.wait_for_online {
         let tracker = Rc::new(RefCell::new(ProgressTracker::new(Phase::Syncing, 100)));
         let on_poll = poll_progress(&progress, "progress", &tracker);
         let settings = wait_settings(&options, on_poll.as_ref());
         wait_for_storage_state(client, &uuid, &StorageState::Online, &settings, &signal).await?;
-        progress.emit(tracker.borrow_mut().complete());
+        let last = tracker.borrow_mut().complete();
+        progress.emit(last);
     }
     to_plain(&finished)
 }
