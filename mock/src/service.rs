@@ -114,9 +114,10 @@ async fn dispatch(state: &Arc<AppState>, connection: &Connection, request: Reque
         }
     }
 
-    let response = if is_upload {
-        upload(state, request, &path, &method, bytes_per_second, &mut entry).await
-    } else {
+    if is_upload {
+        return upload(state, request, &path, &method, bytes_per_second, entry).await;
+    }
+    let response = {
         let headers = request.headers().clone();
         match read_json_body(request.into_body()).await {
             Ok(body) => {
@@ -138,40 +139,57 @@ async fn dispatch(state: &Arc<AppState>, connection: &Connection, request: Reque
     response
 }
 
+/// Handles an uploader request and logs it, also when the client disconnects mid-body.
 async fn upload(
     state: &Arc<AppState>,
     request: Request<Body>,
     path: &str,
     method: &Method,
     bytes_per_second: Option<u64>,
-    entry: &mut LoggedRequest,
+    mut entry: LoggedRequest,
 ) -> Response {
     let session = path.trim_end_matches('/').strip_prefix("/uploader/session/").filter(|id| !id.contains('/'));
-    let Some(session) = session.map(str::to_owned) else {
-        return uploader_json(StatusCode::NOT_FOUND, &serde_json::json!({"error": {"error_code": "NOT_FOUND", "error_message": format!("There is no uploader resource {path}.")}}));
-    };
-    if method != Method::PUT {
-        return uploader_json(
+    let rejection = match session {
+        None => Some(uploader_json(
+            StatusCode::NOT_FOUND,
+            &serde_json::json!({"error": {"error_code": "NOT_FOUND", "error_message": format!("There is no uploader resource {path}.")}}),
+        )),
+        Some(_) if method != Method::PUT => Some(uploader_json(
             StatusCode::METHOD_NOT_ALLOWED,
             &serde_json::json!({"error": {"error_code": "METHOD_NOT_ALLOWED", "error_message": "Upload the data with PUT."}}),
-        );
+        )),
+        Some(_) => None,
+    };
+    if let Some(response) = rejection {
+        entry.status = Some(response.status().as_u16());
+        request_log::push(state, entry);
+        return response;
     }
+    let session = session.unwrap_or_default().to_owned();
 
     if let Some(replay) = &state.replay {
         let received = drain(request.into_body()).await;
+        let response = lock(replay).answer(method.as_str(), path, "", &[]);
         entry.body = serde_json::Value::String(format!("<{received} bytes>"));
-        return lock(replay).answer(method.as_str(), path, "", &[]);
+        entry.status = Some(response.status().as_u16());
+        request_log::push(state, entry);
+        return response;
     }
 
-    // The upload runs on its own task so that it finishes its bookkeeping even when the
-    // client disconnects and hyper drops this request's future.
+    // The upload runs on its own task so that it finishes its bookkeeping, the log entry
+    // included, even when the client disconnects and hyper drops this request's future.
     let (parts, body) = request.into_parts();
-    let task = tokio::spawn(uploader::put(Arc::clone(state), session, parts.headers, body, bytes_per_second));
+    let task_state = Arc::clone(state);
+    let task = tokio::spawn(async move {
+        let (response, received) =
+            uploader::put(Arc::clone(&task_state), session, parts.headers, body, bytes_per_second).await;
+        entry.body = serde_json::Value::String(format!("<{received} bytes>"));
+        entry.status = Some(response.status().as_u16());
+        request_log::push(&task_state, entry);
+        response
+    });
     match task.await {
-        Ok((response, received)) => {
-            entry.body = serde_json::Value::String(format!("<{received} bytes>"));
-            response
-        }
+        Ok(response) => response,
         Err(error) => {
             tracing::error!(%error, "the upload task failed");
             text(StatusCode::INTERNAL_SERVER_ERROR, "The upload failed inside the mock.\n")

@@ -287,6 +287,12 @@ fn broken_connection_aborts_upload() {
     let failed = mock.wait_import_state(&storage, "failed");
     assert_eq!(failed["error_code"], "UPLOAD_INTERRUPTED");
     mock.wait_storage_state(&storage, "online");
+
+    let log: Value = mock.control(Method::GET, "/requests", None).json().expect("log");
+    let put = log["requests"].as_array().expect("requests").iter().find(|entry| entry["method"] == "PUT").cloned();
+    let put = put.expect("the broken PUT is logged");
+    assert_eq!(put["body"], "<5000 bytes>");
+    assert_eq!(put["status"], 400);
 }
 
 #[test]
