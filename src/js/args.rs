@@ -6,6 +6,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::error::Error;
+use super::strict::StrictValue;
 use crate::input::JsInput;
 
 #[wasm_bindgen(module = "/src/js/args.js")]
@@ -25,7 +26,37 @@ extern "C" {
 /// reads a struct by looking up its declared field names only, so a misspelled
 /// option would be ignored instead of rejected.
 pub(crate) fn parse_arg<T: JsInput>(value: &JsValue, argument: &str) -> Result<T, Error> {
-    crate::input::from_js_input(to_json(value, argument)?, argument)
+    let mut json = to_json(value, argument)?;
+    check_read_only::<T>(&mut json, argument)?;
+    crate::input::from_js_input(StrictValue(json), argument)
+}
+
+/// Rejects every read-only field of `T` given in `json` at once, so that a
+/// caller who passed a whole storage (`{ ...storage, title }`) learns all the
+/// fields to drop from one error. A read-only field set to `null` or
+/// `undefined` means "not set", as for every other field, and is removed.
+fn check_read_only<T: JsInput>(json: &mut Value, argument: &str) -> Result<(), Error> {
+    let Some(object) = json.as_object_mut() else {
+        return Ok(());
+    };
+    object.retain(|name, value| !(value.is_null() && T::READ_ONLY_FIELDS.contains(&name.as_str())));
+    let given: Vec<&str> = T::READ_ONLY_FIELDS
+        .iter()
+        .copied()
+        .filter(|name| object.contains_key(*name))
+        .collect();
+    let Some(first) = given.first() else {
+        return Ok(());
+    };
+    let names = given.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ");
+    let verb = if given.len() == 1 { "is" } else { "are" };
+    Err(Error::validation(
+        *first,
+        format!(
+            "{names} {verb} read-only and cannot be sent in {argument}; the fields that can be set are {}",
+            T::ACCEPTED_FIELDS.join(", ")
+        ),
+    ))
 }
 
 /// Like [`parse_arg`], but `undefined` and `null` give `T::default()`.

@@ -15,6 +15,7 @@ mod imports;
 mod manager;
 mod servers;
 mod storages;
+mod strict;
 mod types;
 mod upload;
 mod waits;
