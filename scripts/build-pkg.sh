@@ -15,7 +15,7 @@ target_dir=${CARGO_TARGET_DIR:-target}
 cargo build -p upcloud-storage --profile "$profile" --target wasm32-unknown-unknown
 
 # The package is assembled in a private directory and moved into pkg/dist at
-# the end, so a test packing pkg/ while another build runs never sees a
+# the end, so a test packing pkg/ while another build runs never packs a
 # half-written dist/.
 mkdir -p "$target_dir"
 work=$(mktemp -d "$target_dir/pkg-build.XXXXXX")

@@ -137,7 +137,7 @@ fn with_storage(error: Error, uuid: &str) -> Error {
     }
 }
 
-/// What a wait polls: the request, its response parser, and a description
+/// The target of a wait: the request, its response parser, and a description
 /// of the awaited condition for the `TIMEOUT` message.
 struct PollTarget<'a, T> {
     request: &'a ApiRequest,
