@@ -75,7 +75,9 @@ impl Replay {
     }
 
     /// Responds to one request from the next exchange, or with 400 naming the difference.
-    pub fn answer(&mut self, method: &str, path: &str, query: &str, body: &[u8]) -> Response {
+    /// A recorded `direct_upload_url` is moved to `listener_base` (`http://ADDR`), so a client
+    /// under test uploads to the mock and never to the recorded UpCloud host.
+    pub fn answer(&mut self, method: &str, path: &str, query: &str, body: &[u8], listener_base: &str) -> Response {
         let Some(exchange) = self.exchanges.get(self.next) else {
             return self.mismatch(format!(
                 "the recorded case has no exchange left for {method} {path} (all {} were answered)",
@@ -86,7 +88,7 @@ impl Replay {
             let message = format!("exchange {}: {difference}", self.next);
             return self.mismatch(message);
         }
-        let response = recorded_response(&exchange["response"]);
+        let response = recorded_response(&exchange["response"], listener_base);
         self.next += 1;
         self.matched += 1;
         response
@@ -180,7 +182,15 @@ pub fn loose_equal(expected: &Value, actual: &Value, at: &str) -> Result<(), Str
     }
 }
 
-fn recorded_response(recorded: &Value) -> Response {
+/// Replaces the scheme and host of a recorded uploader URL with the mock's listener.
+pub fn local_upload_url(recorded: &str, listener_base: &str) -> String {
+    match recorded.find("/uploader/") {
+        Some(start) => format!("{listener_base}{}", &recorded[start..]),
+        None => recorded.to_owned(),
+    }
+}
+
+fn recorded_response(recorded: &Value, listener_base: &str) -> Response {
     let status = recorded["status"]
         .as_u64()
         .and_then(|status| StatusCode::from_u16(status as u16).ok())
@@ -193,10 +203,14 @@ fn recorded_response(recorded: &Value) -> Response {
             response
         }
         (None | Some(Value::Null), Some(content_type)) => with_content_type(status, content_type, Vec::new()),
-        (Some(body), content_type) => with_content_type(
-            status,
-            content_type.unwrap_or("application/json"),
-            serde_json::to_vec(body).unwrap_or_default(),
-        ),
+        (Some(body), content_type) => {
+            let mut body = body.clone();
+            if let Some(url) = body.pointer_mut("/storage_import/direct_upload_url") {
+                if let Some(recorded_url) = url.as_str() {
+                    *url = Value::String(local_upload_url(recorded_url, listener_base));
+                }
+            }
+            with_content_type(status, content_type.unwrap_or("application/json"), serde_json::to_vec(&body).unwrap_or_default())
+        }
     }
 }

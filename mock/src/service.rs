@@ -123,7 +123,7 @@ async fn dispatch(state: &Arc<AppState>, connection: &Connection, request: Reque
             Ok(body) => {
                 entry.set_body(&body);
                 match &state.replay {
-                    Some(replay) => lock(replay).answer(method.as_str(), &path, &query, &body),
+                    Some(replay) => lock(replay).answer(method.as_str(), &path, &query, &body, &connection.base_url()),
                     None => {
                         let base = connection.base_url();
                         let api_request = ApiRequest { method: &method, path: &path, query: &query, headers: &headers, body: &body, listener_base: &base };
@@ -169,7 +169,7 @@ async fn upload(
 
     if let Some(replay) = &state.replay {
         let received = drain(request.into_body()).await;
-        let response = lock(replay).answer(method.as_str(), path, "", &[]);
+        let response = lock(replay).answer(method.as_str(), path, "", &[], "");
         entry.body = serde_json::Value::String(format!("<{received} bytes>"));
         entry.status = Some(response.status().as_u16());
         request_log::push(state, entry);
