@@ -8,6 +8,7 @@
 
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import os from 'node:os';
 import path from 'node:path';
 
 import { describeMachine } from './lib/machine.mjs';
@@ -50,6 +51,7 @@ for (const name of only) {
 
 mkdirSync(outDir, { recursive: true });
 const started = Date.now();
+const loadAtStart = os.loadavg()[0];
 const results = [];
 
 for (const name of only) {
@@ -70,6 +72,9 @@ const mockResult = results.find((suite) => suite.title === mockThroughput.TITLE 
 if (headroom && mockResult) mockResult.notes = [...(mockResult.notes ?? []), headroom];
 
 const machine = describeMachine({ repoRoot });
+// Other work on the machine slows and spreads the figures, so the page
+// records how busy the machine was.
+machine.push(['Load average (1 min)', `${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end`]);
 if (quick) machine.push(['Mode', 'BENCH_QUICK trial run with fewer runs, not for quoting']);
 
 const durationSeconds = (Date.now() - started) / 1000;
