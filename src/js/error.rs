@@ -41,12 +41,16 @@ pub(crate) fn to_js_error(error: &Error) -> JsValue {
     create_up_cloud_error(&message_of(error), &details)
 }
 
-/// Puts the field's name in front of validation messages that the core words
-/// as a predicate (`is not a UUID`), because JS readers see the message alone.
+/// Names the field in every validation message, because JS readers often see
+/// the message alone: in front of messages that the core words as a predicate
+/// (`is not a UUID`), and after messages that do not mention it yet.
 fn message_of(error: &Error) -> String {
     match &error.field {
         Some(field) if error.code == codes::VALIDATION_ERROR && error.message.starts_with("is ") => {
             format!("{field} {}", error.message)
+        }
+        Some(field) if error.code == codes::VALIDATION_ERROR && !error.message.contains(field.as_str()) => {
+            format!("{} (field `{field}`)", error.message)
         }
         _ => error.message.clone(),
     }
