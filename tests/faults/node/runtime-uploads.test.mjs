@@ -36,7 +36,7 @@ async function uploadInDeno(storageUuid, kind) {
   const script = join(repoRoot, 'tests/faults/shared/deno-upload.mjs');
   const entry = pathToFileURL(join(appDir, 'entry.mjs')).href;
   const { stdout } = await run(deno, [
-    'run', '--quiet', '--no-prompt', '--allow-net=127.0.0.1', `--allow-read=${repoRoot}`,
+    'run', '--quiet', '--no-prompt', '--allow-net=127.0.0.1', `--allow-read=${repoRoot},${appDir}`,
     script, entry, mock.apiBase, TOKEN, storageUuid, String(IMAGE_BYTES), kind,
   ], { cwd: appDir, timeout: 60000, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } });
   return JSON.parse(stdout.trim().split('\n').at(-1));

@@ -52,7 +52,7 @@ test('lists storages in Deno', async () => {
   // Deno finds the scratch app's package.json, and so the installed package,
   // from its working directory.
   const { stdout } = await run(deno, [
-    'run', '--quiet', '--no-prompt', '--allow-net=127.0.0.1', `--allow-read=${repoRoot}`,
+    'run', '--quiet', '--no-prompt', '--allow-net=127.0.0.1', `--allow-read=${repoRoot},${appDir}`,
     script, entry, mock.apiBase, TOKEN,
   ], { cwd: appDir, timeout: 60000, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } });
 
