@@ -1,6 +1,6 @@
 // Streamed and Blob upload bodies in Deno and workerd, whose fetch differs
-// from Node's: each must deliver exactly the image's bytes or reject with a
-// typed error that explains why, never a stringified stream.
+// from Node's. The package supports both kinds of source in both runtimes,
+// so each upload must deliver exactly the image's bytes.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
