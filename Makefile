@@ -27,8 +27,10 @@ test: tools
 test-native:
 	cargo test -p upcloud-storage
 
+# Release mode, like `make mock`, so the mock and its dependencies are
+# compiled once for both.
 test-mock:
-	cargo test -p upcloud-mock
+	cargo test --release -p upcloud-mock
 
 test-wasm:
 	scripts/test-wasm.sh
