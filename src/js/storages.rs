@@ -365,12 +365,14 @@ impl CloudManager {
     /// `timeoutMs` (default 10 minutes), with `ABORTED` on `signal`, and with
     /// the last error after four failed polls in a row (network errors, 429,
     /// 5xx). Polls start `intervalMs` apart (default 1 s) and slow down to
-    /// ten times that; `onPoll` receives each polled `Storage`.
+    /// ten times that; `onPoll` receives each polled `Storage`. A `state`
+    /// that is not one of the API's states rejects with `VALIDATION_ERROR`
+    /// at once, so a misspelling does not poll until the timeout.
     #[wasm_bindgen(js_name = waitForStorageState, unchecked_return_type = "Promise<Storage>")]
     pub fn wait_for_storage_state(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] uuid: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "StorageState")] state: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "KnownStorageState")] state: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "WaitOptions<Storage>")] options: JsValue,
     ) -> Promise {
         spawn(&self.client, |client| async move {
@@ -379,10 +381,22 @@ impl CloudManager {
             let target = if state.is_undefined() || state.is_null() {
                 StorageState::Online
             } else {
-                StorageState::from_wire(&string_arg(&state, "state")?)
+                known_state(&string_arg(&state, "state")?)?
             };
             let storage = wait_for_storage_state(&client, &uuid, &target, &settings, &signal).await?;
             storage_to_js(&client, &storage)
         })
+    }
+}
+
+/// Reads a target state for a wait. Only the API's own states are accepted:
+/// a storage never reaches any other, so waiting for one could only time out.
+fn known_state(state: &str) -> Result<StorageState, Error> {
+    match StorageState::from_wire(state) {
+        StorageState::Other(_) => Err(Error::validation(
+            "state",
+            format!("state must be one of {}; got {state:?}.", StorageState::KNOWN.join(", ")),
+        )),
+        known => Ok(known),
     }
 }

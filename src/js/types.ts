@@ -74,8 +74,10 @@ export interface ListStoragesOptions extends GetStoragesOptions {
 
 /** A storage's type. */
 export type StorageType = 'normal' | 'backup' | 'cdrom' | 'template' | (string & {});
+/** The states the API documents; the only ones a wait accepts as its target. */
+export type KnownStorageState = 'online' | 'maintenance' | 'cloning' | 'backuping' | 'syncing' | 'error';
 /** A storage's state; newer states the API adds come through as they are. */
-export type StorageState = 'online' | 'maintenance' | 'cloning' | 'backuping' | 'syncing' | 'error' | (string & {});
+export type StorageState = KnownStorageState | (string & {});
 /** A storage tier. `hdd` is the Archive tier; `ssd` exists only on old storages. */
 export type StorageTier = 'maxiops' | 'standard' | 'hdd' | 'ssd' | (string & {});
 /** When a backup rule runs: daily or on one weekday. */
@@ -157,7 +159,7 @@ export declare class Storage {
   /** Fetches this storage again; resolves to `this`. */
   reload(options?: CallOptions): Promise<this>;
   /** Waits for `state` (default `'online'`) and refreshes; resolves to `this`. */
-  waitFor(state?: StorageState, options?: WaitOptions<Storage>): Promise<this>;
+  waitFor(state?: KnownStorageState, options?: WaitOptions<Storage>): Promise<this>;
 }
 export interface Storage extends StorageData {}
 

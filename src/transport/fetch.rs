@@ -64,7 +64,7 @@ pub(crate) async fn send(
 
     let init = build_init(request, signal).map_err(|_| network("could not build the request"))?;
     let promise = call_fetch(fetch_fn, request.url, &init)?;
-    let response = JsFuture::from(promise)
+    let response = JsFuture::from(signal.race(&promise))
         .await
         .map_err(|error| failure(signal, &error, request.url))?;
     let status = response_status(&response)?;
@@ -72,7 +72,7 @@ pub(crate) async fn send(
     let retry_after = header(&response, "retry-after");
 
     let text = call_method(&response, "text").map_err(|error| failure(signal, &error, request.url))?;
-    let body = JsFuture::from(Promise::resolve(&text))
+    let body = JsFuture::from(signal.race(&Promise::resolve(&text)))
         .await
         .map_err(|error| failure(signal, &error, request.url))?
         .as_string()

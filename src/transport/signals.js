@@ -84,6 +84,41 @@ export function sleep(ms, signal) {
   });
 }
 
+/**
+ * Settles like `promise`, or rejects as soon as `signal` aborts, whichever
+ * comes first. A custom fetch may ignore its signal and never settle, or
+ * settle long after the abort; this keeps timeouts and aborts on time anyway.
+ * The abandoned promise gets a no-op handler so its late rejection is not
+ * reported as unhandled.
+ */
+export function raceAbort(promise, signal) {
+  const settled = Promise.resolve(promise);
+  if (!signal) {
+    return settled;
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      settled.catch(() => {});
+      reject(new Error('aborted'));
+    };
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    settled.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** Milliseconds from a monotonic clock, for durations in log lines. */
 export function now() {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();

@@ -13,6 +13,9 @@ extern "C" {
     #[wasm_bindgen(js_name = sleep)]
     fn sleep_js(ms: f64, signal: &JsValue) -> Promise;
 
+    #[wasm_bindgen(js_name = raceAbort)]
+    fn race_abort(promise: &Promise, signal: &JsValue) -> Promise;
+
     #[wasm_bindgen(js_name = now)]
     pub(crate) fn now_ms() -> f64;
 
@@ -57,6 +60,12 @@ impl CallSignal {
     /// Returns the signal to hand to `fetch`.
     pub(crate) fn signal(&self) -> JsValue {
         self.linked.signal()
+    }
+
+    /// Returns a promise that follows `promise` but rejects as soon as this
+    /// call aborts, so a fetch that ignores its signal cannot hold the call.
+    pub(crate) fn race(&self, promise: &Promise) -> Promise {
+        race_abort(promise, &self.signal())
     }
 
     /// Returns which side aborted, or `None` while neither has.

@@ -443,3 +443,50 @@ test('size as a string is rejected naming size', async () => {
   });
   assert.equal(error.field, 'size');
 });
+
+// A custom fetch is free to ignore the signal it is handed; the call's
+// timeout and the caller's abort must end the call anyway.
+
+test('never-settling fetch still times out', async () => {
+  const hanging = new CloudManager({ token: TOKEN }, {
+    baseUrl: 'http://127.0.0.1:9/1.3', fetch: () => new Promise(() => {}), timeoutMs: 300, retries: 0,
+  });
+  let started = Date.now();
+  assertError(await rejectionOf(hanging.getStorage(MISSING_UUID)), { code: 'TIMEOUT', status: null });
+  assert.ok(Date.now() - started < 2000, `the timeout took ${Date.now() - started} ms`);
+
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 100);
+  started = Date.now();
+  assertError(await rejectionOf(hanging.getStorage(MISSING_UUID, { signal: controller.signal })), { code: 'ABORTED' });
+  assert.ok(Date.now() - started < 2000, `the abort took ${Date.now() - started} ms`);
+});
+
+test('fetch ignoring its signal times out', async () => {
+  const late = new CloudManager({ token: TOKEN }, {
+    baseUrl: mock.apiBase,
+    timeoutMs: 300,
+    retries: 0,
+    fetch: async (url, init) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return fetch(url, { method: init.method, headers: init.headers, body: init.body });
+    },
+  });
+  const started = Date.now();
+  assertError(await rejectionOf(late.listStorages()), { code: 'TIMEOUT', status: null });
+  assert.ok(Date.now() - started < 1200, `the timeout took ${Date.now() - started} ms`);
+});
+
+test('misspelt wait state is rejected', async () => {
+  await control.clearRequests();
+  const misspelt = assertError(await rejectionOf(manager.waitForStorageState(MISSING_UUID, 'onlien', FAST)), {
+    code: 'VALIDATION_ERROR', status: null,
+  });
+  assert.equal(misspelt.field, 'state');
+  assert.match(misspelt.message, /online, maintenance, cloning, backuping, syncing, error/);
+  const upper = assertError(await rejectionOf(manager.waitForStorageState(MISSING_UUID, 'ONLINE', FAST)), {
+    code: 'VALIDATION_ERROR',
+  });
+  assert.equal(upper.field, 'state');
+  assert.equal((await control.requests()).length, 0);
+});

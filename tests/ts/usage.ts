@@ -98,6 +98,8 @@ void new CloudManager({ token: 't' }).createStorage({ zone: 'fi-hel1', size: '10
 void new CloudManager({ token: 't' }).getStorages('everything');
 // @ts-expect-error credentials need a token or a username and password
 void new CloudManager({ user: 'x' });
+// @ts-expect-error a wait target outside the API's states
+void new CloudManager({ token: 't' }).waitForStorageState('u', 'onlien');
 
 void readme;
 void handle;
