@@ -125,8 +125,28 @@ test('demo control panel end to end', async (t) => {
       const alert = probe.page.getByRole('alert').filter({ hasText: 'AUTHENTICATION_FAILED' });
       await alert.waitFor();
       assert.match(await alert.innerText(), /Could not sign in: .*\(AUTHENTICATION_FAILED, HTTP 401\)/);
+      assert.match(await alert.innerText(), /username and password/);
       assert.equal(await probe.page.getByLabel('Password', { exact: true }).inputValue(), '');
       await screenshotWithoutSecrets(probe, out, 'sign-in-failed', secrets);
+    } finally {
+      await probe.close();
+    }
+  });
+
+  await step('wrong token names the token', async () => {
+    const probe = await launchPanel({ width: 1024, height: 700 });
+    try {
+      await probe.page.goto(`${baseUrl}/`);
+      await probe.page.getByRole('radio', { name: 'API token' }).check();
+      await probe.page.getByRole('textbox', { name: 'API token' }).fill(`${token}-wrong`);
+      await probe.page.getByRole('button', { name: 'Sign in' }).click();
+      const alert = probe.page.getByRole('alert').filter({ hasText: 'AUTHENTICATION_FAILED' });
+      await alert.waitFor();
+      const text = await alert.innerText();
+      assert.match(text, /Could not sign in: .*API token.*\(AUTHENTICATION_FAILED, HTTP 401\)/);
+      assert.doesNotMatch(text, /password/i);
+      assert.equal(await probe.page.locator('#token').inputValue(), '');
+      await screenshotWithoutSecrets(probe, out, 'token-sign-in-failed', secrets);
     } finally {
       await probe.close();
     }
@@ -361,6 +381,8 @@ test('demo control panel end to end', async (t) => {
     const entry = activity('Upload of disk.qcow2');
     await ended(entry, 'failed', 'the qcow2 upload');
     assert.match(await entry.innerText(), /Import failed: .*\(UNSUPPORTED_IMAGE_FORMAT/);
+    assert.match(await entry.innerText(), /raw disk image/, 'the panel words the failure for its own form');
+    assert.doesNotMatch(await entry.innerText(), /contentType/, 'no advice about an option the panel lacks');
     const uploads = (await mock.requests()).filter((request) => request.path.startsWith('/uploader/'));
     assert.deepEqual(uploads, [], 'no byte of the qcow2 image was sent');
     await shoot('qcow2-refused');
@@ -397,6 +419,37 @@ test('demo control panel end to end', async (t) => {
     const request = (await mock.requests()).find((item) => item.method === 'DELETE' && item.path === `/1.3/storage/${uuid}`);
     assert.ok(request, 'a delete request reached the mock');
     assert.match(request.query, /backups=delete/);
+  });
+
+  await step('right-to-left title stays isolated', async () => {
+    // U+202E reverses all text after it up to the end of its paragraph
+    // unless the title is isolated from the sentence around it.
+    const title = 'e2e \u202Eevil';
+    await page.getByRole('button', { name: 'Create storage' }).click();
+    const create = page.getByRole('dialog', { name: 'Create storage' });
+    await create.getByLabel('Title', { exact: true }).fill(title);
+    await create.getByLabel('Size (GiB)', { exact: true }).fill('1');
+    await create.getByRole('button', { name: 'Create' }).click();
+    await create.waitFor({ state: 'hidden' });
+    await selectRow(title);
+
+    await actionButton('Delete').click();
+    const dialog = page.getByRole('dialog', { name: 'Delete storage' });
+    const isolated = (selector) => page.evaluate((query) => {
+      const element = document.querySelector(query);
+      const runs = [...element.querySelectorAll('bdi')].map((run) => run.textContent);
+      return { before: element.firstChild?.textContent, runs };
+    }, selector);
+    assert.match(await dialog.innerText(), /Delete storage "e2e \u202Eevil" \(1 GiB in /);
+    const text = await isolated('#delete-text');
+    assert.equal(text.before, 'Delete storage "', 'the sentence starts with its own words');
+    assert.equal(text.runs[0], title, 'the title sits in its own isolating element');
+    assert.deepEqual(await isolated('#delete-confirm'), { before: 'Delete "', runs: [title] });
+    await shoot('delete-rtl-title');
+    await dialog.getByRole('button', { name: `Delete "${title}"` }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await row(title).waitFor({ state: 'detached' });
+    assert.deepEqual(await isolated('#status'), { before: 'Deleted "', runs: [title] });
   });
 
   await step('phone-sized screen keeps everything reachable', async () => {

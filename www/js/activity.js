@@ -3,6 +3,8 @@
 // cancel button. Entries stay after they end until dismissed, so the
 // outcome can still be read.
 
+import { renderText } from './text.js';
+
 const section = document.getElementById('activity-section');
 const list = document.getElementById('activity');
 const clearButton = document.getElementById('activity-clear');
@@ -28,7 +30,7 @@ export function addActivity({ title, cancelLabel, onCancel }) {
   const barId = `activity-${crypto.randomUUID()}`;
 
   head.className = 'activity-head';
-  heading.textContent = title;
+  renderText(heading, title);
   heading.id = `${barId}-title`;
   bar.id = barId;
   bar.setAttribute('aria-labelledby', heading.id);
@@ -68,14 +70,14 @@ export function addActivity({ title, cancelLabel, onCancel }) {
       } else {
         bar.removeAttribute('value');
       }
-      figures.textContent = text;
+      renderText(figures, text);
     },
 
     /** Marks the entry ended (`done`, `failed` or `cancelled`) and swaps cancel for dismiss. */
     finish(outcome, text) {
       item.dataset.outcome = outcome;
       syncSection();
-      figures.textContent = text;
+      renderText(figures, text);
       if (outcome === 'done') {
         bar.max = 1;
         bar.value = 1;

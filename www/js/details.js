@@ -19,6 +19,7 @@ let actionsKey = '';
  */
 export function renderDetails(storage, { titles, actions, onRestore }) {
   section.hidden = false;
+  heading.dir = 'auto';
   heading.textContent = storage.title || '(untitled)';
   renderActions(actions);
 
@@ -58,6 +59,7 @@ export function renderDetails(storage, { titles, actions, onRestore }) {
 /** Shows the panel for a storage whose details are still loading. */
 export function renderDetailsLoading(title) {
   section.hidden = false;
+  heading.dir = 'auto';
   heading.textContent = title || '(untitled)';
   actionsBox.replaceChildren();
   actionsKey = '';
@@ -108,6 +110,8 @@ function addField(name, value) {
   const term = document.createElement('dt');
   const description = document.createElement('dd');
   term.textContent = name;
+  // Values such as zones, titles and labels come from the API.
+  description.dir = 'auto';
   if (typeof value === 'function') {
     value(description);
   } else {
@@ -139,6 +143,7 @@ function renderBackups(dd, backups, titles, onRestore) {
   const list = document.createElement('ul');
   for (const uuid of backups) {
     const item = document.createElement('li');
+    item.dir = 'auto';
     item.textContent = describeUuid(uuid, titles);
     if (onRestore) {
       const button = document.createElement('button');
@@ -162,6 +167,7 @@ function renderList(dd, values, emptyText) {
   const list = document.createElement('ul');
   for (const value of values) {
     const item = document.createElement('li');
+    item.dir = 'auto';
     item.textContent = value;
     list.append(item);
   }
@@ -176,6 +182,7 @@ function renderLabels(dd, labels) {
   for (const { key, value } of labels) {
     const chip = document.createElement('span');
     chip.className = 'label-chip';
+    chip.dir = 'auto';
     chip.textContent = value === '' ? key : `${key}=${value}`;
     dd.append(chip);
   }

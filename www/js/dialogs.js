@@ -2,6 +2,7 @@
 // the dialog, and hand focus back to whatever opened it.
 
 import { describeError } from './format.js';
+import { renderText } from './text.js';
 
 /**
  * Opens `dialog` modally and resolves once it closes: with the value `submit`
@@ -63,7 +64,7 @@ export function runDialog(dialog, { submit, failureText, returnFocusTo }) {
         controller = null;
         setBusy(submitButton, false);
         if (!aborted) {
-          errorText.textContent = describeError(failureText, error);
+          renderText(errorText, describeError(failureText, error));
           errorText.hidden = false;
         }
       }

@@ -97,7 +97,7 @@ export function describeError(action, error) {
     facts.push(`HTTP ${error.status}`);
   }
   const suffix = facts.length > 0 ? ` (${facts.join(', ')})` : '';
-  return `${action}: ${message}${suffix}`;
+  return `${action}: ${isolate(message)}${suffix}`;
 }
 
 /**
@@ -115,4 +115,69 @@ export function redactUrlCredentials(value) {
   } catch {
     return value;
   }
+}
+
+const FSI = '\u2068';
+const PDI = '\u2069';
+const ISOLATE_OPENERS = new Set(['\u2066', '\u2067', FSI]);
+
+/**
+ * Marks `text` (a title, zone, file name or API message) as one isolated run
+ * inside a sentence, so that right-to-left or override characters in it cannot
+ * reorder the words around it. `renderText` turns each run into a `<bdi>`.
+ *
+ * Unmatched isolate controls inside `text` are balanced first, because a stray
+ * U+2069 would end the run early. They have no visible effect of their own.
+ */
+export function isolate(text) {
+  let depth = 0;
+  let balanced = '';
+  for (const char of String(text ?? '')) {
+    if (ISOLATE_OPENERS.has(char)) {
+      depth += 1;
+    } else if (char === PDI) {
+      if (depth === 0) {
+        continue;
+      }
+      depth -= 1;
+    }
+    balanced += char;
+  }
+  return FSI + balanced + PDI.repeat(depth + 1);
+}
+
+/**
+ * Splits a sentence built with `isolate` into plain parts and isolated runs:
+ * `[{ text, isolated }]`. Text outside any run is returned as it is.
+ */
+export function splitIsolated(sentence) {
+  const parts = [];
+  let depth = 0;
+  let current = '';
+  for (const char of String(sentence ?? '')) {
+    if (depth === 0 && char === FSI) {
+      if (current) {
+        parts.push({ text: current, isolated: false });
+      }
+      current = '';
+      depth = 1;
+    } else if (depth > 0 && ISOLATE_OPENERS.has(char)) {
+      depth += 1;
+      current += char;
+    } else if (depth > 0 && char === PDI) {
+      depth -= 1;
+      if (depth === 0) {
+        parts.push({ text: current, isolated: true });
+        current = '';
+      } else {
+        current += char;
+      }
+    } else {
+      current += char;
+    }
+  }
+  if (current) {
+    parts.push({ text: current, isolated: depth > 0 });
+  }
+  return parts;
 }

@@ -8,9 +8,10 @@ import { addActivity } from './activity.js';
 import { app, refresh } from './app.js';
 import { runDialog } from './dialogs.js';
 import {
-  describeError, formatBytes, formatEta, formatSpeed, redactUrlCredentials,
+  describeError, formatBytes, formatEta, formatSpeed, isolate, redactUrlCredentials,
 } from './format.js';
 import { announce } from './notify.js';
+import { renderText } from './text.js';
 import { TransferRate } from './transfer-rate.js';
 
 const byId = (id) => document.getElementById(id);
@@ -61,11 +62,11 @@ export function setUpFileImport() {
 /** Asks for an image URL, starts an HTTP import and follows it to the end. */
 export async function openUrlImport(storage) {
   byId('import-url-form').reset();
-  byId('import-url-text').textContent = `Into "${storage.title}" (${storage.size} GiB). `
-    + 'The image is written from the start of the disk, over what is there.';
+  renderText(byId('import-url-text'), `Into "${isolate(storage.title)}" (${storage.size} GiB). `
+    + 'The image is written from the start of the disk, over what is there.');
 
   const started = await runDialog(byId('import-url-dialog'), {
-    failureText: `Could not start the import into "${storage.title}"`,
+    failureText: `Could not start the import into "${isolate(storage.title)}"`,
     submit: async (signal) => {
       const url = byId('import-url-input').value.trim();
       const storageImport = await api.importFromUrl(app.manager, storage.uuid, url, signal);
@@ -78,11 +79,11 @@ export async function openUrlImport(storage) {
     return;
   }
 
-  announce(`Importing into "${storage.title}".`);
+  announce(`Importing into "${isolate(storage.title)}".`);
   const controller = new AbortController();
   const signal = AbortSignal.any([controller.signal, app.session.signal]);
   const activity = addActivity({
-    title: `Import of ${started.shownUrl} into "${storage.title}"`,
+    title: `Import of ${isolate(started.shownUrl)} into "${isolate(storage.title)}"`,
     cancelLabel: 'Cancel import',
     onCancel: () => cancelImport(storage),
   });
@@ -94,7 +95,7 @@ export async function openUrlImport(storage) {
       activity.update({ text: describeImportProgress(details) });
     }, signal);
     activity.finish('done', describeFinishedImport(finished));
-    announce(`Import into "${storage.title}" complete.`);
+    announce(`Import into "${isolate(storage.title)}" complete.`);
   } catch (error) {
     endFailedImport(activity, storage, error, signal);
   }
@@ -105,8 +106,8 @@ export async function openUrlImport(storage) {
 export async function openFileImport(storage) {
   byId('import-file-form').reset();
   chooseFile(null);
-  byId('import-file-text').textContent = `Into "${storage.title}" (${storage.size} GiB, `
-    + `${formatBytes(storage.size * 2 ** 30)}). The image is written from the start of the disk, over what is there.`;
+  renderText(byId('import-file-text'), `Into "${isolate(storage.title)}" (${storage.size} GiB, `
+    + `${formatBytes(storage.size * 2 ** 30)}). The image is written from the start of the disk, over what is there.`);
 
   const file = await runDialog(byId('import-file-dialog'), {
     failureText: 'Could not start the upload',
@@ -120,12 +121,12 @@ export async function openFileImport(storage) {
   const signal = AbortSignal.any([controller.signal, app.session.signal]);
   const rate = new TransferRate();
   const activity = addActivity({
-    title: `Upload of ${file.name} into "${storage.title}"`,
+    title: `Upload of ${isolate(file.name)} into "${isolate(storage.title)}"`,
     cancelLabel: 'Cancel upload',
     onCancel: () => controller.abort(),
   });
   activity.update({ value: 0, max: file.size, text: `Preparing ${formatBytes(file.size)}…` });
-  announce(`Uploading ${file.name} into "${storage.title}".`);
+  announce(`Uploading ${isolate(file.name)} into "${isolate(storage.title)}".`);
 
   try {
     const finished = await api.importFromFile(app.manager, storage.uuid, file, (progress) => {
@@ -134,7 +135,7 @@ export async function openFileImport(storage) {
     // The package verifies by default: it rejects with INTEGRITY_MISMATCH
     // when UpCloud's SHA-256 differs from the one it computed while sending.
     activity.finish('done', describeFinishedImport(finished, true));
-    announce(`Imported ${file.name} into "${storage.title}".`);
+    announce(`Imported ${isolate(file.name)} into "${isolate(storage.title)}".`);
   } catch (error) {
     endFailedImport(activity, storage, error, signal);
   }
@@ -144,13 +145,13 @@ export async function openFileImport(storage) {
 function chooseFile(file) {
   chosenFile = file;
   fileSubmit.disabled = !file;
-  chosenText.textContent = file ? `Selected: ${file.name}, ${formatBytes(file.size)}` : '';
+  renderText(chosenText, file ? `Selected: ${isolate(file.name)}, ${formatBytes(file.size)}` : '');
 }
 
 async function cancelImport(storage) {
   try {
     await api.cancelImport(app.manager, storage.uuid, app.session.signal);
-    announce(`Cancelling the import into "${storage.title}".`);
+    announce(`Cancelling the import into "${isolate(storage.title)}".`);
   } catch (error) {
     announce(describeError('Could not cancel the import', error));
   }
@@ -206,16 +207,46 @@ function describeFinishedImport(result, verified = false) {
 function endFailedImport(activity, storage, error, signal) {
   if (error?.code === 'ABORTED' || (signal.aborted && !app.session?.signal.aborted)) {
     activity.finish('cancelled', 'Upload cancelled; nothing more is sent.');
-    announce(`Upload into "${storage.title}" cancelled.`);
+    announce(`Upload into "${isolate(storage.title)}" cancelled.`);
     return;
   }
   if (error?.code === 'IMPORT_CANCELLED') {
     activity.finish('cancelled', 'Import cancelled.');
-    announce(`Import into "${storage.title}" cancelled.`);
+    announce(`Import into "${isolate(storage.title)}" cancelled.`);
     return;
   }
   if (!app.session?.signal.aborted) {
-    activity.finish('failed', describeError('Import failed', error));
-    announce(describeError(`Import into "${storage.title}" failed`, error));
+    const failure = describeImportFailure(error);
+    activity.finish('failed', describeError('Import failed', failure));
+    announce(describeError(`Import into "${isolate(storage.title)}" failed`, failure));
   }
+}
+
+// The package's own messages speak to programmers (they name its options,
+// such as contentType, which this panel has no field for), so the upload
+// codes get the panel's words. The code stays in the sentence.
+const IMPORT_FAILURE_TEXT = {
+  UNSUPPORTED_IMAGE_FORMAT: 'the file is not an image that can be imported. It must be a raw disk image, '
+    + 'or one compressed with gzip or xz that is complete and not corrupt. Check the file, or decompress it '
+    + 'and upload the raw image',
+  IMAGE_TOO_LARGE: 'the image is larger than the disk. Make the disk larger with Edit, then import again',
+  INTEGRITY_MISMATCH: 'the SHA-256 checksum UpCloud computed differs from the file\'s own, so the disk may '
+    + 'hold a damaged copy. Import the file again',
+  IMPORT_CANCELLED: 'the import was cancelled',
+  ABORTED: 'the upload was stopped before it finished',
+};
+
+/** Returns `error` with a message in the panel's words when its code is one of the upload codes. */
+export function describeImportFailure(error) {
+  const code = error?.code;
+  const facts = { code, importErrorCode: error?.importErrorCode, status: error?.status };
+  if (code === 'IMPORT_FAILED') {
+    const reason = error?.importErrorMessage;
+    return {
+      ...facts,
+      message: reason ? `UpCloud could not import the image: ${isolate(reason)}` : 'UpCloud could not import the image',
+    };
+  }
+  const text = IMPORT_FAILURE_TEXT[code] ?? IMPORT_FAILURE_TEXT[error?.importErrorCode];
+  return text ? { ...facts, message: text } : error;
 }

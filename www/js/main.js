@@ -13,6 +13,8 @@ import {
   growFilesystem, openBackup, openClone, openCreate, openDelete, openEdit, openRestore, openTemplatize,
 } from './operations.js';
 import { clearStorageTable, focusRow, renderStorageTable } from './storage-table.js';
+import { isolate } from './format.js';
+import { renderText } from './text.js';
 
 const byId = (id) => document.getElementById(id);
 
@@ -49,6 +51,18 @@ function setUpSignIn() {
   byId('sign-in-submit').disabled = false;
 }
 
+// UpCloud's message for a rejected sign-in always speaks of a username and
+// password, which misleads someone who signed in with a token.
+function describeSignInFailure(error, usePassword) {
+  if (error?.code !== 'AUTHENTICATION_FAILED' && error?.status !== 401) {
+    return error;
+  }
+  const message = usePassword
+    ? 'the API did not accept this username and password'
+    : 'the API did not accept this API token; it may be mistyped, expired or revoked';
+  return { code: error.code, status: error.status, message };
+}
+
 async function signIn(usePassword) {
   const button = byId('sign-in-submit');
   const username = byId('username').value;
@@ -67,7 +81,7 @@ async function signIn(usePassword) {
     const manager = await api.signIn(credentials, baseUrl, session.signal);
     startSession(manager, session);
   } catch (error) {
-    showError('Could not sign in', error);
+    showError('Could not sign in', describeSignInFailure(error, usePassword));
     (usePassword ? byId('password') : byId('token')).focus();
     return;
   } finally {
@@ -78,7 +92,9 @@ async function signIn(usePassword) {
   byId('panel').hidden = false;
   byId('sign-out').hidden = false;
   byId('account').hidden = false;
-  byId('account').textContent = usePassword ? `${username} · ${baseUrl}` : `API token · ${baseUrl}`;
+  renderText(byId('account'), usePassword
+    ? `${isolate(username)} · ${isolate(baseUrl)}`
+    : `API token · ${isolate(baseUrl)}`);
   byId('username').value = '';
   announce('Signed in.');
   byId('storages-title').focus();

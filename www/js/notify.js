@@ -1,6 +1,7 @@
 // The two live regions: a polite status line and an assertive error banner.
 
 import { describeError } from './format.js';
+import { renderText } from './text.js';
 
 const status = document.getElementById('status');
 const banner = document.getElementById('error');
@@ -10,7 +11,7 @@ let statusTimer = 0;
 /** Shows a short message in the polite live region for a few seconds. */
 export function announce(text) {
   clearTimeout(statusTimer);
-  status.textContent = text;
+  renderText(status, text);
   statusTimer = setTimeout(() => {
     status.textContent = '';
   }, 6000);
@@ -18,7 +19,7 @@ export function announce(text) {
 
 /** Shows a failed action's error in the alert banner, with UpCloud's code and status. */
 export function showError(action, error) {
-  bannerText.textContent = describeError(action, error);
+  renderText(bannerText, describeError(action, error));
   banner.hidden = false;
 }
 

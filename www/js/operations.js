@@ -10,6 +10,8 @@ import {
   formatLabels, isSystemLabel, parseLabels, readBackupRule, sameLabels, writeBackupRule,
 } from './forms.js';
 import { announce, showError } from './notify.js';
+import { isolate } from './format.js';
+import { renderText } from './text.js';
 
 const byId = (id) => document.getElementById(id);
 const TIERS = ['maxiops', 'standard', 'hdd'];
@@ -43,7 +45,7 @@ export async function openCreate(select) {
     },
   });
   if (created) {
-    announce(`Created storage "${created.title}".`);
+    announce(`Created storage "${isolate(created.title)}".`);
     await refresh();
     select(created.uuid);
   }
@@ -67,7 +69,7 @@ export async function openEdit(storage) {
   fieldset.hidden = !isDisk;
 
   const result = await runDialog(byId('edit-dialog'), {
-    failureText: `Could not change "${storage.title}"`,
+    failureText: `Could not change "${isolate(storage.title)}"`,
     submit: (signal) => {
       const changes = {};
       const title = byId('edit-title-input').value;
@@ -98,7 +100,7 @@ export async function openEdit(storage) {
   if (result === 'unchanged') {
     announce('Nothing was changed.');
   } else if (result) {
-    announce(`Saved "${result.title}".`);
+    announce(`Saved "${isolate(result.title)}".`);
     await refresh();
   }
 }
@@ -107,21 +109,21 @@ export async function openEdit(storage) {
 export async function openDelete(storage, onDeleted) {
   const isDisk = storage.type === 'normal';
   const backups = storage.backups?.length ?? 0;
-  const where = storage.zone ? ` in ${storage.zone}` : '';
-  let text = `Delete ${storage.type === 'normal' ? 'storage' : storage.type} "${storage.title}" `
+  const where = storage.zone ? ` in ${isolate(storage.zone)}` : '';
+  let text = `Delete ${storage.type === 'normal' ? 'storage' : storage.type} "${isolate(storage.title)}" `
     + `(${storage.size} GiB${where}, ${storage.uuid})?`;
   if (isDisk) {
     text += backups === 0
       ? ' It has no backups.'
       : ` It has ${backups === 1 ? '1 backup; choose what happens to it.' : `${backups} backups; choose what happens to them.`}`;
   }
-  byId('delete-text').textContent = text;
+  renderText(byId('delete-text'), text);
   byId('delete-policy').hidden = !isDisk;
   byId('delete-form').querySelector('input[value=keep]').checked = true;
-  byId('delete-confirm').textContent = `Delete "${storage.title}"`;
+  renderText(byId('delete-confirm'), `Delete "${isolate(storage.title)}"`);
 
   const deleted = await runDialog(byId('delete-dialog'), {
-    failureText: `Could not delete "${storage.title}"`,
+    failureText: `Could not delete "${isolate(storage.title)}"`,
     submit: async (signal) => {
       const policy = isDisk ? byId('delete-form').querySelector('input[name=delete-backups]:checked').value : null;
       await api.deleteStorage(app.manager, storage.uuid, policy, signal);
@@ -131,7 +133,7 @@ export async function openDelete(storage, onDeleted) {
   });
   if (deleted) {
     const policyText = { keep: ', backups kept', keep_latest: ', latest backup kept', delete: ' with its backups' };
-    announce(`Deleted "${storage.title}"${policyText[deleted.policy] ?? ''}.`);
+    announce(`Deleted "${isolate(storage.title)}"${policyText[deleted.policy] ?? ''}.`);
     onDeleted(storage.uuid);
     await refresh();
   }
@@ -140,13 +142,13 @@ export async function openDelete(storage, onDeleted) {
 /** Clones a storage and follows the copy, with a button that cancels the clone while it runs. */
 export async function openClone(storage) {
   byId('clone-form').reset();
-  byId('clone-text').textContent = `Copies "${storage.title}" (${storage.size} GiB) into a new storage.`;
+  renderText(byId('clone-text'), `Copies "${isolate(storage.title)}" (${storage.size} GiB) into a new storage.`);
   byId('clone-title-input').value = `${storage.title} (copy)`;
   byId('clone-zone').value = storage.zone ?? app.storages.find((item) => item.zone)?.zone ?? 'fi-hel1';
   byId('clone-tier').value = TIERS.includes(storage.tier) ? storage.tier : 'maxiops';
 
   const clone = await runDialog(byId('clone-dialog'), {
-    failureText: `Could not clone "${storage.title}"`,
+    failureText: `Could not clone "${isolate(storage.title)}"`,
     submit: (signal) => {
       const settings = {
         title: byId('clone-title-input').value,
@@ -162,25 +164,25 @@ export async function openClone(storage) {
   if (!clone) {
     return;
   }
-  announce(`Cloning "${storage.title}" into "${clone.title}".`);
+  announce(`Cloning "${isolate(storage.title)}" into "${isolate(clone.title)}".`);
   let cancelled = false;
   const activity = addActivity({
-    title: `Clone of "${storage.title}" → "${clone.title}"`,
+    title: `Clone of "${isolate(storage.title)}" → "${isolate(clone.title)}"`,
     cancelLabel: 'Cancel clone',
     onCancel: async () => {
       try {
         await api.cancelClone(app.manager, clone.uuid, app.session.signal);
         cancelled = true;
         activity.finish('cancelled', 'Clone cancelled; the incomplete copy was deleted.');
-        announce(`Clone "${clone.title}" cancelled.`);
+        announce(`Clone "${isolate(clone.title)}" cancelled.`);
         await refresh();
       } catch (error) {
-        showError(`Could not cancel the clone "${clone.title}"`, error);
+        showError(`Could not cancel the clone "${isolate(clone.title)}"`, error);
       }
     },
   });
   followOperation(clone, activity, {
-    doneText: `"${clone.title}" is online.`,
+    doneText: `"${isolate(clone.title)}" is online.`,
     goneText: 'The copy no longer exists.',
     isCancelled: () => cancelled,
   });
@@ -191,18 +193,18 @@ export async function openClone(storage) {
 export async function openBackup(storage) {
   const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const backup = await askTitle({
-    heading: `Back up "${storage.title}"`,
+    heading: `Back up "${isolate(storage.title)}"`,
     text: 'Takes a backup of the storage as it is now.',
     title: `${storage.title} backup ${stamp}`,
     submitLabel: 'Back up now',
-    failureText: `Could not back up "${storage.title}"`,
+    failureText: `Could not back up "${isolate(storage.title)}"`,
     run: (title, signal) => api.createBackup(app.manager, storage.uuid, title, signal),
   });
   if (!backup) {
     return;
   }
-  announce(`Backing up "${storage.title}".`);
-  const activity = addActivity({ title: `Backup "${backup.title}" of "${storage.title}"` });
+  announce(`Backing up "${isolate(storage.title)}".`);
+  const activity = addActivity({ title: `Backup "${isolate(backup.title)}" of "${isolate(storage.title)}"` });
   followOperation(backup, activity, { doneText: 'Backup complete.', goneText: 'The backup no longer exists.' });
   await refresh();
 }
@@ -210,18 +212,18 @@ export async function openBackup(storage) {
 /** Makes a private template from a storage and follows it until it is online. */
 export async function openTemplatize(storage) {
   const template = await askTitle({
-    heading: `Make a template of "${storage.title}"`,
+    heading: `Make a template of "${isolate(storage.title)}"`,
     text: 'Copies the storage into a private template that new servers can be created from.',
     title: `${storage.title} template`,
     submitLabel: 'Create template',
-    failureText: `Could not make a template of "${storage.title}"`,
+    failureText: `Could not make a template of "${isolate(storage.title)}"`,
     run: (title, signal) => api.templatize(app.manager, storage.uuid, title, signal),
   });
   if (!template) {
     return;
   }
-  announce(`Making template "${template.title}".`);
-  const activity = addActivity({ title: `Template "${template.title}" from "${storage.title}"` });
+  announce(`Making template "${isolate(template.title)}".`);
+  const activity = addActivity({ title: `Template "${isolate(template.title)}" from "${isolate(storage.title)}"` });
   followOperation(template, activity, { doneText: 'Template ready.', goneText: 'The template no longer exists.' });
   await refresh();
 }
@@ -238,12 +240,12 @@ export async function openRestore(backupUuid) {
     return;
   }
   const originTitle = app.titles.get(backup.origin) ?? backup.origin ?? 'its origin storage';
-  byId('restore-text').textContent = `Restore backup "${backup.title}" (${backup.uuid}`
-    + `${backup.created ? `, taken ${backup.created}` : ''}) onto "${originTitle}"?`;
-  byId('restore-confirm').textContent = `Restore onto "${originTitle}"`;
+  renderText(byId('restore-text'), `Restore backup "${isolate(backup.title)}" (${backup.uuid}`
+    + `${backup.created ? `, taken ${backup.created}` : ''}) onto "${isolate(originTitle)}"?`);
+  renderText(byId('restore-confirm'), `Restore onto "${isolate(originTitle)}"`);
 
   const restored = await runDialog(byId('restore-dialog'), {
-    failureText: `Could not restore "${backup.title}"`,
+    failureText: `Could not restore "${isolate(backup.title)}"`,
     submit: async (signal) => {
       await api.restoreBackup(app.manager, backup.uuid, signal);
       return true;
@@ -252,9 +254,9 @@ export async function openRestore(backupUuid) {
   if (!restored) {
     return;
   }
-  announce(`Restoring "${originTitle}" from "${backup.title}".`);
+  announce(`Restoring "${isolate(originTitle)}" from "${isolate(backup.title)}".`);
   if (backup.origin) {
-    const activity = addActivity({ title: `Restore of "${originTitle}" from "${backup.title}"` });
+    const activity = addActivity({ title: `Restore of "${isolate(originTitle)}" from "${isolate(backup.title)}"` });
     followOperation({ uuid: backup.origin, state: 'maintenance' }, activity, {
       doneText: 'Restore complete.',
       goneText: 'The storage no longer exists.',
@@ -268,11 +270,11 @@ export async function growFilesystem(storage, button) {
   setBusy(button, true);
   try {
     const backup = await api.resizeFilesystem(app.manager, storage.uuid, app.session.signal);
-    announce(`Grew the filesystem of "${storage.title}"; UpCloud kept backup "${backup?.title ?? 'Resize Backup'}".`);
+    announce(`Grew the filesystem of "${isolate(storage.title)}"; UpCloud kept backup "${isolate(backup?.title ?? 'Resize Backup')}".`);
     await refresh();
   } catch (error) {
     if (!app.session?.signal.aborted) {
-      showError(`Could not grow the filesystem of "${storage.title}"`, error);
+      showError(`Could not grow the filesystem of "${isolate(storage.title)}"`, error);
     }
   } finally {
     setBusy(button, false);
@@ -299,8 +301,8 @@ function followOperation(storage, activity, { doneText, goneText, isCancelled = 
       return true;
     }
     if (latest.state === 'error') {
-      activity.finish('failed', `"${latest.title}" is in state error.`);
-      showError(`Operation on "${latest.title}" failed`, { message: 'the storage is in state error' });
+      activity.finish('failed', `"${isolate(latest.title)}" is in state error.`);
+      showError(`Operation on "${isolate(latest.title)}" failed`, { message: 'the storage is in state error' });
       return true;
     }
     if (isBusy(latest)) {
@@ -308,7 +310,7 @@ function followOperation(storage, activity, { doneText, goneText, isCancelled = 
     }
     if (latest.state === 'online' && (seenBusy || polls >= 3)) {
       activity.finish('done', doneText);
-      announce(`${title ?? latest.title}: ${doneText}`);
+      announce(`${title ?? isolate(latest.title)}: ${doneText}`);
       return true;
     }
     const progress = Number.isFinite(latest.progress) ? latest.progress : Number.NaN;
@@ -325,10 +327,10 @@ function followOperation(storage, activity, { doneText, goneText, isCancelled = 
 
 /** Opens the title dialog shared by backup and templatize; resolves to what `run` resolved to. */
 function askTitle({ heading, text, title, submitLabel, failureText, run }) {
-  byId('title-dialog-title').textContent = heading;
-  byId('title-dialog-text').textContent = text;
+  renderText(byId('title-dialog-title'), heading);
+  renderText(byId('title-dialog-text'), text);
   byId('title-dialog-input').value = title;
-  byId('title-dialog-submit').textContent = submitLabel;
+  renderText(byId('title-dialog-submit'), submitLabel);
   return runDialog(byId('title-dialog'), {
     failureText,
     submit: (signal) => run(byId('title-dialog-input').value, signal),

@@ -64,6 +64,7 @@ function createRow(uuid, onSelect) {
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'link';
+  button.dir = 'auto';
   button.setAttribute('aria-controls', 'details');
   button.addEventListener('click', () => onSelect(uuid));
   const uuidText = document.createElement('span');
