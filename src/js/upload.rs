@@ -83,7 +83,12 @@ export interface UploadOptions {
 
 /** Options of `importStorageFromFile`. */
 export interface ImportFromFileOptions extends Omit<UploadOptions, 'storageSize'> {
-  /** On abort or timeout, also cancel the import on UpCloud's side. Default `false`. */
+  /**
+   * Whether an abort also cancels the import on UpCloud's side. When not given, a failure before
+   * the uploader accepted the data cancels the import whatever its cause, and an abort or timeout
+   * while waiting afterwards does not. `true` also cancels on an abort or timeout while waiting;
+   * `false` keeps the import after an abort through `signal` during the upload.
+   */
   cancelImportOnAbort?: boolean;
   /** After the import completes, wait until the storage is `online` (it is usable while `syncing`). Default `false`. */
   waitForOnline?: boolean;
@@ -175,8 +180,20 @@ impl CloudManager {
     /// `onProgress` reports `uploading`, then `importing` and `syncing`.
     /// Rejects with `IMPORT_FAILED` (carrying the import's `importErrorCode`,
     /// `importErrorMessage` and `storageUuid`) or `IMPORT_CANCELLED` when the
-    /// import ends that way, and with the upload's codes otherwise. With
-    /// `cancelImportOnAbort`, an abort or timeout also cancels the import.
+    /// import ends that way, and with the upload's codes otherwise.
+    ///
+    /// The image is sniffed and checked against the storage's size before
+    /// the import is created, so those errors leave the storage as it was.
+    /// When the call rejects after it created the import and before the
+    /// uploader accepted the data (an unsupported or corrupt image found
+    /// while sending, a stream shorter than `size`, a network error, a
+    /// timeout or an abort), it cancels that import so the storage does not
+    /// stay in `maintenance`. The one exception is an abort through `signal`
+    /// with `cancelImportOnAbort: false` given explicitly. The cancel is
+    /// best effort and bounded in time; the promise still rejects with the
+    /// original error. After the uploader accepted the data, an abort or
+    /// timeout of the waiting cancels the import only with
+    /// `cancelImportOnAbort: true`.
     ///
     /// **Warning:** the storage's current contents are overwritten.
     #[wasm_bindgen(js_name = importStorageFromFile, unchecked_return_type = "Promise<StorageImport>")]
@@ -216,7 +233,9 @@ async fn upload_for_import(
     let progress = ProgressSink {
         callback: options.on_progress.clone(),
     };
-    let sent = send(&url, &prepared, &options, options.storage_bytes, &progress).await?;
+    let sent = send(&url, &prepared, &options, options.storage_bytes, &progress)
+        .await
+        .map_err(|failure| failure.error)?;
     Ok(sent.to_js())
 }
 
@@ -230,9 +249,18 @@ fn direct_upload_url(storage_import: &JsValue) -> Result<String, Error> {
     let url = Reflect::get(storage_import, &"directUploadUrl".into())
         .ok()
         .and_then(|value| value.as_string());
+    // The URL is a credential, so no message quotes any part of it.
     match url {
         Some(url) if url.starts_with("https://") || url.starts_with("http://") => Ok(url),
-        _ => Err(Error::validation(
+        Some(url) if url.is_empty() => Err(Error::validation(
+            "storageImport.directUploadUrl",
+            "storageImport.directUploadUrl is empty; create the import with source 'direct_upload'.",
+        )),
+        Some(_) => Err(Error::validation(
+            "storageImport.directUploadUrl",
+            "storageImport.directUploadUrl must be an http: or https: URL; it has another scheme or is not a URL.",
+        )),
+        None => Err(Error::validation(
             "storageImport.directUploadUrl",
             "storageImport has no directUploadUrl; create the import with source 'direct_upload'.",
         )),
@@ -303,6 +331,14 @@ async fn check_source(
     }
 
     let head = source.head(HEAD_LEN as u64).await.map_err(read_failed)?;
+    // A source that ends inside its first bytes is known to be shorter than
+    // its size before anything is created or sent.
+    if (head.len() as u64) < size.min(HEAD_LEN as u64) {
+        return Err(Error::validation(
+            "options.size",
+            format!("The source ended after {} bytes, but its size is {size}.", head.len()),
+        ));
+    }
     let tail = match source
         .range(size.saturating_sub(TAIL_LEN as u64), size)
         .await
@@ -313,7 +349,7 @@ async fn check_source(
     let format = detect_format(&head, &tail, options.content_type.as_deref())?;
 
     if let Some(storage_bytes) = storage_bytes {
-        let known = uncompressed_size(source, format, size).await?;
+        let known = uncompressed_size(source, &head, format, size).await?;
         check_fits(known, storage_bytes)?;
     }
     Ok((format, size))
@@ -322,13 +358,14 @@ async fn check_source(
 /// Finds the uncompressed size, as far as a few reads near the end reveal it.
 async fn uncompressed_size(
     source: &UploadSource,
+    head: &[u8],
     format: ImageFormat,
     size: u64,
 ) -> Result<UncompressedSize, Error> {
     match format {
         ImageFormat::Raw => Ok(size_from_length(format, size)),
         ImageFormat::Gzip => match source.range(size.saturating_sub(4), size).await {
-            Some(trailer) => Ok(gzip_size_from_trailer(&trailer.map_err(read_failed)?)),
+            Some(trailer) => Ok(gzip_size_from_trailer(head, &trailer.map_err(read_failed)?, size)),
             None => Ok(UncompressedSize::Unknown),
         },
         ImageFormat::Xz => {
@@ -409,6 +446,29 @@ impl ProgressSink {
     }
 }
 
+/// Why [`send`] failed, and whether the uploader had accepted the data by
+/// then (a local check failed after a successful response).
+struct SendFailure {
+    error: Error,
+    accepted: bool,
+}
+
+impl SendFailure {
+    fn before_acceptance(error: Error) -> SendFailure {
+        SendFailure {
+            error,
+            accepted: false,
+        }
+    }
+
+    fn after_acceptance(error: impl Into<Error>) -> SendFailure {
+        SendFailure {
+            error: error.into(),
+            accepted: true,
+        }
+    }
+}
+
 /// Sends a prepared source to `url`, verifying it on the way.
 async fn send(
     url: &str,
@@ -416,7 +476,7 @@ async fn send(
     options: &UploadOptions,
     storage_bytes: Option<u64>,
     progress: &ProgressSink,
-) -> Result<Sent, Error> {
+) -> Result<Sent, SendFailure> {
     // Raw bytes are what UpCloud writes, so the runtime's own SHA-256 can
     // hash them as sent; compressed input must be decoded in wasm first.
     let native_hash = options.verify && prepared.format == ImageFormat::Raw && has_native_sha256();
@@ -484,7 +544,14 @@ async fn send(
     let verifier = verifier.borrow_mut().take();
     let answer = match answer {
         Ok(answer) => answer,
-        Err(failure) => return Err(upload_failure(failure, verifier, route, options.timeout_ms)),
+        Err(failure) => {
+            return Err(SendFailure::before_acceptance(upload_failure(
+                failure,
+                verifier,
+                route,
+                options.timeout_ms,
+            )))
+        }
     };
 
     let result = response::parse_upload_result(
@@ -492,25 +559,27 @@ async fn send(
         answer.content_type.as_deref(),
         answer.body.as_bytes(),
     )
-    .map_err(|error| redact(error, url))?;
+    .map_err(|error| SendFailure::before_acceptance(redact(error, url)))?;
     let last = tracker.borrow_mut().complete();
     progress.emit(last);
 
     let written = match (verifier, answer.sha256.as_deref()) {
-        (Some(verifier), _) => Some(verifier.finish()?),
+        (Some(verifier), _) => Some(verifier.finish().map_err(SendFailure::after_acceptance)?),
         (None, Some(hex)) if native_hash => Some(WrittenData::from_hex(hex, prepared.size).ok_or_else(|| {
-            Error::network("The runtime's SHA-256 of the upload is not a hex digest; retry with verify: false.")
+            SendFailure::after_acceptance(Error::network("The runtime's SHA-256 of the upload is not a hex digest; retry with verify: false."))
         })?),
         (None, _) if native_hash => {
-            return Err(Error::network("The runtime's SHA-256 of the upload was not returned; retry with verify: false."))
+            return Err(SendFailure::after_acceptance(Error::network("The runtime's SHA-256 of the upload was not returned; retry with verify: false.")))
         }
         (None, _) => None,
     };
     if let Some(written) = written {
-        written.check_against(
-            result.sha256sum.as_deref().unwrap_or(""),
-            result.written_bytes,
-        )?;
+        written
+            .check_against(
+                result.sha256sum.as_deref().unwrap_or(""),
+                result.written_bytes,
+            )
+            .map_err(SendFailure::after_acceptance)?;
     }
     Ok(Sent {
         result,
@@ -604,13 +673,24 @@ async fn import_from_file(
             prepared.source.release();
             // An abort during the call may come after UpCloud created the
             // import, so it is cancelled too when the caller asked for that.
-            return Err(after_failure(client, &uuid, &options, error).await);
+            // Other failures created nothing of ours to cancel.
+            let cancel = is_stopped(&error) && options.cancel_import_on_abort == Some(true);
+            return Err(after_failure(client, &uuid, cancel, error).await);
         }
     };
 
     let sent = match send(&url, &prepared, &options, Some(storage_bytes), &progress).await {
         Ok(sent) => sent,
-        Err(error) => return Err(after_failure(client, &uuid, &options, error).await),
+        Err(SendFailure { error, accepted }) => {
+            let kept_by_caller =
+                error.code == codes::ABORTED && options.cancel_import_on_abort == Some(false);
+            let cancel = if accepted {
+                is_stopped(&error) && options.cancel_import_on_abort == Some(true)
+            } else {
+                !kept_by_caller
+            };
+            return Err(after_failure(client, &uuid, cancel, error).await);
+        }
     };
 
     let tracker = Rc::new(RefCell::new(ProgressTracker::new(
@@ -621,7 +701,10 @@ async fn import_from_file(
     let settings = wait_settings(&options, on_poll.as_ref());
     let finished = match wait_for_import(client, &uuid, &settings, &signal).await {
         Ok(finished) => finished,
-        Err(error) => return Err(after_failure(client, &uuid, &options, error).await),
+        Err(error) => {
+            let cancel = is_stopped(&error) && options.cancel_import_on_abort == Some(true);
+            return Err(after_failure(client, &uuid, cancel, error).await);
+        }
     };
     let last = tracker.borrow_mut().complete();
     progress.emit(last);
@@ -637,27 +720,46 @@ async fn import_from_file(
     to_plain(&finished)
 }
 
-/// Cancels the import after an abort or timeout when asked to, and names
-/// the storage in the error.
-async fn after_failure(
-    client: &Client,
-    uuid: &str,
-    options: &UploadOptions,
-    error: Error,
-) -> Error {
-    let stopped = error.code == codes::ABORTED || error.code == codes::TIMEOUT;
-    if stopped && options.cancel_import_on_abort {
-        // The caller's signal has fired, so the cancel runs without it,
-        // bounded by the manager's API timeout. Its failure is not reported:
-        // the abort is what the caller needs to see.
-        if let Ok(cancel) = request::cancel_import(uuid) {
-            let _ = call(client, &cancel, &Signal::none(), response::parse_import).await;
+fn is_stopped(error: &Error) -> bool {
+    error.code == codes::ABORTED || error.code == codes::TIMEOUT
+}
+
+/// Time limit of the best-effort cancel after a failure, so a stalled API
+/// cannot hold back the original error for long.
+const CANCEL_TIMEOUT_MS: f64 = 30_000.0;
+
+/// Cancels the storage's import when `cancel` is set, and names the storage
+/// in the error.
+async fn after_failure(client: &Client, uuid: &str, cancel: bool, error: Error) -> Error {
+    if cancel {
+        // The caller's signal may have fired, so the cancel runs with its
+        // own time limit instead. Its failure is not reported: the original
+        // error is what the caller needs to see.
+        if let Ok(request) = request::cancel_import(uuid) {
+            let signal = Signal(timeout_signal(CANCEL_TIMEOUT_MS));
+            let _ = call(client, &request, &signal, response::parse_import).await;
         }
     }
     if error.storage_uuid.is_some() {
         error
     } else {
         error.with_storage_uuid(uuid)
+    }
+}
+
+/// `AbortSignal.timeout(ms)`, or `undefined` in a runtime without it (the
+/// manager's API timeout then still applies).
+fn timeout_signal(ms: f64) -> JsValue {
+    let global = js_sys::global();
+    let Ok(class) = Reflect::get(&global, &"AbortSignal".into()) else {
+        return JsValue::UNDEFINED;
+    };
+    let Ok(timeout) = Reflect::get(&class, &"timeout".into()) else {
+        return JsValue::UNDEFINED;
+    };
+    match timeout.dyn_ref::<Function>() {
+        Some(timeout) => timeout.call1(&class, &JsValue::from(ms)).unwrap_or(JsValue::UNDEFINED),
+        None => JsValue::UNDEFINED,
     }
 }
 

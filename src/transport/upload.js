@@ -23,15 +23,25 @@
 
 /** Tells whether `value` can be used as a Blob, by shape, since Blobs may come from another realm. */
 export function isBlob(value) {
-  return typeof value === 'object' && value !== null
-    && typeof value.size === 'number'
-    && typeof value.slice === 'function'
-    && typeof value.arrayBuffer === 'function';
+  // A throwing getter or Proxy trap means "not a Blob": an exception here
+  // would unwind through wasm and leave the caller's promise pending.
+  try {
+    return typeof value === 'object' && value !== null
+      && typeof value.size === 'number'
+      && typeof value.slice === 'function'
+      && typeof value.arrayBuffer === 'function';
+  } catch {
+    return false;
+  }
 }
 
 /** Tells whether `value` can be used as a ReadableStream of bytes. */
 export function isReadableStream(value) {
-  return typeof value === 'object' && value !== null && typeof value.getReader === 'function';
+  try {
+    return typeof value === 'object' && value !== null && typeof value.getReader === 'function';
+  } catch {
+    return false;
+  }
 }
 
 export function hasXhr() {
@@ -117,7 +127,10 @@ function nativeSha256() {
     let failed = null;
     return {
       update: (chunk) => {
-        writer.write(chunk).catch((error) => {
+        // The DigestStream reads the chunk later, while the same buffer is
+        // also queued on the request body, whose sink may transfer
+        // (detach) it first; a copy keeps the two consumers apart.
+        writer.write(chunk.slice()).catch((error) => {
           failed = error;
         });
       },

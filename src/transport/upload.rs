@@ -43,8 +43,9 @@ extern "C" {
     /// A caller's ReadableStream whose first bytes can be peeked.
     pub(crate) type SourceStream;
 
-    #[wasm_bindgen(constructor)]
-    fn new(stream: &JsValue) -> SourceStream;
+    // `getReader` throws for a locked stream or a hostile object.
+    #[wasm_bindgen(constructor, catch)]
+    fn new(stream: &JsValue) -> Result<SourceStream, JsValue>;
 
     #[wasm_bindgen(method, js_name = head)]
     fn head_js(this: &SourceStream, length: f64) -> Promise;
@@ -130,7 +131,7 @@ impl UploadSource {
         }
         if is_readable_stream(value) {
             return Some(UploadSource::Stream {
-                stream: SourceStream::new(value),
+                stream: SourceStream::new(value).ok()?,
                 size: stated_size,
             });
         }

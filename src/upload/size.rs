@@ -44,12 +44,32 @@ pub fn check_fits(size: UncompressedSize, storage_bytes: u64) -> Result<(), Uplo
     Ok(())
 }
 
-/// Returns the uncompressed-size bound given by a gzip file's last four bytes.
-pub fn gzip_size_from_trailer(trailer: &[u8]) -> UncompressedSize {
-    match <[u8; 4]>::try_from(trailer) {
-        Ok(isize) => UncompressedSize::AtLeast(u64::from(u32::from_le_bytes(isize))),
-        Err(_) => UncompressedSize::Unknown,
+/// Deflate cannot expand data by more than about 1032:1, so a gzip member
+/// of `n` compressed bytes holds at most this many times `n` bytes.
+const DEFLATE_MAX_RATIO: u64 = 1032;
+
+/// The fixed gzip header (10 bytes) plus the CRC-32 and ISIZE trailer (8).
+const GZIP_FRAME_LEN: u64 = 18;
+
+/// Returns the uncompressed-size bound given by a gzip file's last four
+/// bytes (ISIZE, the size modulo 2^32), or `Unknown` when those bytes are
+/// not credible evidence: `head` is not a deflate gzip header with valid
+/// flags, or ISIZE is more than deflate could expand `file_len` bytes to.
+/// Data that only starts like gzip then gets no pre-check, and the
+/// streaming verifier judges it while uploading.
+pub fn gzip_size_from_trailer(head: &[u8], trailer: &[u8], file_len: u64) -> UncompressedSize {
+    // Method 8 (deflate) is the only one defined; the top three flag bits
+    // are reserved and must be zero.
+    let header_ok = head.len() >= 4 && head[2] == 8 && head[3] & 0xe0 == 0;
+    let Ok(isize) = <[u8; 4]>::try_from(trailer) else {
+        return UncompressedSize::Unknown;
+    };
+    let isize = u64::from(u32::from_le_bytes(isize));
+    let deflate_len = file_len.saturating_sub(GZIP_FRAME_LEN);
+    if !header_ok || file_len < GZIP_FRAME_LEN || isize > deflate_len.saturating_mul(DEFLATE_MAX_RATIO) {
+        return UncompressedSize::Unknown;
     }
+    UncompressedSize::AtLeast(isize)
 }
 
 /// Returns the size known from the file length alone; gzip and xz need more reads.
@@ -454,15 +474,53 @@ mod tests {
 
     #[test]
     fn gzip_trailer_is_lower_bound() {
+        const HEAD: &[u8] = &[0x1f, 0x8b, 8, 0];
         assert_eq!(
-            gzip_size_from_trailer(&[0x00, 0x00, 0x10, 0x00]),
+            gzip_size_from_trailer(HEAD, &[0x00, 0x00, 0x10, 0x00], 1 << 20),
             UncompressedSize::AtLeast(1 << 20)
         );
         assert_eq!(
-            gzip_size_from_trailer(&[0xff, 0xff, 0xff, 0xff]),
+            gzip_size_from_trailer(HEAD, &[0xff, 0xff, 0xff, 0xff], 1 << 30),
             UncompressedSize::AtLeast(u64::from(u32::MAX))
         );
-        assert_eq!(gzip_size_from_trailer(&[1, 2]), UncompressedSize::Unknown);
+        assert_eq!(gzip_size_from_trailer(HEAD, &[1, 2], 100), UncompressedSize::Unknown);
+    }
+
+    #[test]
+    fn gzip_trailer_larger_than_deflate_allows_is_not_evidence() {
+        const HEAD: &[u8] = &[0x1f, 0x8b, 8, 0];
+        // "AAAA" read as ISIZE: 1 094 795 585 bytes from a 4 KiB file.
+        assert_eq!(
+            gzip_size_from_trailer(HEAD, b"AAAA", 4096),
+            UncompressedSize::Unknown
+        );
+        assert_eq!(gzip_size_from_trailer(HEAD, &[0, 0, 0, 0], 10), UncompressedSize::Unknown);
+        // Exactly at the ratio limit is still credible.
+        let limit = (4096 - 18) * 1032u32;
+        assert_eq!(
+            gzip_size_from_trailer(HEAD, &limit.to_le_bytes(), 4096),
+            UncompressedSize::AtLeast(u64::from(limit))
+        );
+        assert_eq!(
+            gzip_size_from_trailer(HEAD, &(limit + 1).to_le_bytes(), 4096),
+            UncompressedSize::Unknown
+        );
+    }
+
+    #[test]
+    fn gzip_trailer_after_invalid_header_is_not_evidence() {
+        let trailer = 1_000_000u32.to_le_bytes();
+        // Compression method other than deflate.
+        assert_eq!(
+            gzip_size_from_trailer(&[0x1f, 0x8b, 7, 0], &trailer, 1 << 20),
+            UncompressedSize::Unknown
+        );
+        // Reserved flag bits set.
+        assert_eq!(
+            gzip_size_from_trailer(&[0x1f, 0x8b, 8, 0x20], &trailer, 1 << 20),
+            UncompressedSize::Unknown
+        );
+        assert_eq!(gzip_size_from_trailer(&[0x1f, 0x8b], &trailer, 1 << 20), UncompressedSize::Unknown);
     }
 
     #[test]

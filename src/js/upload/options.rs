@@ -5,10 +5,11 @@
 //! Unknown names are rejected like everywhere else, so a misspelled
 //! `verfiy: false` fails instead of being ignored.
 
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Function, Object};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::Error;
+use crate::js::args::split_members;
 use crate::transport::is_abort_signal;
 
 /// JS numbers are exact integers up to 2^53 - 1.
@@ -24,29 +25,32 @@ pub(super) enum Method {
 }
 
 impl Method {
-    fn accepts(self, name: &str) -> bool {
-        const SHARED: &[&str] = &[
-            "contentType",
-            "onProgress",
-            "signal",
-            "verify",
-            "timeoutMs",
-            "size",
-        ];
-        const UPLOAD_ONLY: &[&str] = &["storageSize"];
-        const IMPORT_ONLY: &[&str] = &[
-            "cancelImportOnAbort",
-            "waitForOnline",
-            "pollIntervalMs",
-            "waitTimeoutMs",
-        ];
-        SHARED.contains(&name)
-            || match self {
-                Method::Upload => UPLOAD_ONLY.contains(&name),
-                Method::Import => IMPORT_ONLY.contains(&name),
-            }
+    /// Every option name this method accepts.
+    fn names(self) -> Vec<&'static str> {
+        let mut names = SHARED.to_vec();
+        names.extend_from_slice(match self {
+            Method::Upload => UPLOAD_ONLY,
+            Method::Import => IMPORT_ONLY,
+        });
+        names
     }
 }
+
+const SHARED: &[&str] = &[
+    "contentType",
+    "onProgress",
+    "signal",
+    "verify",
+    "timeoutMs",
+    "size",
+];
+const UPLOAD_ONLY: &[&str] = &["storageSize"];
+const IMPORT_ONLY: &[&str] = &[
+    "cancelImportOnAbort",
+    "waitForOnline",
+    "pollIntervalMs",
+    "waitTimeoutMs",
+];
 
 /// The options of `uploadFileForStorageImport` and `importStorageFromFile`.
 pub(super) struct UploadOptions {
@@ -61,7 +65,8 @@ pub(super) struct UploadOptions {
     pub(super) size: Option<u64>,
     /// Size of the target storage in bytes, for the size check.
     pub(super) storage_bytes: Option<u64>,
-    pub(super) cancel_import_on_abort: bool,
+    /// `None` when not given: the default rules of `importStorageFromFile` apply.
+    pub(super) cancel_import_on_abort: Option<bool>,
     pub(super) wait_for_online: bool,
     pub(super) poll_interval_ms: f64,
     /// Time limit of the waits after the upload; `None` means none.
@@ -78,7 +83,7 @@ impl UploadOptions {
             timeout_ms: None,
             size: None,
             storage_bytes: None,
-            cancel_import_on_abort: false,
+            cancel_import_on_abort: None,
             wait_for_online: false,
             poll_interval_ms: DEFAULT_POLL_INTERVAL_MS,
             wait_timeout_ms: None,
@@ -93,20 +98,26 @@ impl UploadOptions {
             ));
         }
 
-        for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
-            let name = key.as_string().unwrap_or_default();
-            if !method.accepts(&name) {
-                return Err(Error::validation(
-                    format!("options.{name}"),
-                    format!("options.{name} is not an option of this method."),
-                ));
-            }
+        // The caller's object is read once, in JS with a catch, so a throwing
+        // getter or Proxy trap becomes a validation error instead of an
+        // exception unwinding through wasm.
+        let names = method.names();
+        let (rest, members) = split_members(value, &names, "options")?;
+        if let Some(name) = rest
+            .dyn_ref::<Object>()
+            .and_then(|rest| Object::keys(rest).get(0).as_string())
+        {
+            return Err(Error::validation(
+                format!("options.{name}"),
+                format!("options.{name} is not an option of this method."),
+            ));
         }
-
-        let get = |name: &str| Reflect::get(value, &name.into()).unwrap_or(JsValue::UNDEFINED);
         let given = |name: &str| {
-            let field = get(name);
-            (!field.is_undefined()).then_some(field)
+            names
+                .iter()
+                .position(|known| *known == name)
+                .map(|index| members[index].clone())
+                .filter(|field| !field.is_undefined())
         };
 
         if let Some(field) = given("contentType") {
@@ -152,12 +163,12 @@ impl UploadOptions {
             options.storage_bytes = Some(gib.saturating_mul(crate::upload::GIB));
         }
         if let Some(field) = given("cancelImportOnAbort") {
-            options.cancel_import_on_abort = field.as_bool().ok_or_else(|| {
+            options.cancel_import_on_abort = Some(field.as_bool().ok_or_else(|| {
                 Error::validation(
                     "options.cancelImportOnAbort",
                     "cancelImportOnAbort must be true or false.",
                 )
-            })?;
+            })?);
         }
         if let Some(field) = given("waitForOnline") {
             options.wait_for_online = field.as_bool().ok_or_else(|| {

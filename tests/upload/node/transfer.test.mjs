@@ -378,6 +378,129 @@ test('misspelt option rejected', async () => {
   assert.equal(error.field, 'options.verfiy');
 });
 
+async function cancelsOf(uuid) {
+  return (await mock.requests()).filter((entry) => entry.method === 'POST' && entry.path.endsWith(`/${uuid}/import/cancel`));
+}
+
+// Starts with the gzip magic and a valid-looking header, then is not
+// deflate data; its last four bytes read as an ISIZE of 1 094 795 585.
+function fakeGzip() {
+  const bytes = new Uint8Array(4096).fill(0x41);
+  bytes.set([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0xff], 0);
+  return bytes;
+}
+
+test('image found corrupt while sending cancels the import', async () => {
+  const storage = await createStorage(manager, 'corrupt import');
+  await mock.clearRequests();
+
+  const error = await rejectionOf(manager.importStorageFromFile(storage.uuid, new Blob([fakeGzip()]), {
+    cancelImportOnAbort: true, pollIntervalMs: 50,
+  }));
+
+  assert.equal(error.code, 'UNSUPPORTED_IMAGE_FORMAT');
+  assert.equal((await cancelsOf(storage.uuid)).length, 1);
+  const details = await manager.getStorageImportDetails(storage.uuid);
+  assert.ok(['cancelling', 'cancelled'].includes(details.state), `import is ${details.state}`);
+});
+
+test('import of stream shorter than its size cancels the import', async () => {
+  const storage = await createStorage(manager, 'short stream import');
+  await mock.clearRequests();
+  const bytes = imageBytes(100_000);
+
+  const error = await rejectionOf(manager.importStorageFromFile(storage.uuid, streamOf(bytes, 4096), {
+    size: 100_001, pollIntervalMs: 50,
+  }));
+
+  assert.equal(error.code, 'NETWORK_ERROR');
+  assert.equal((await cancelsOf(storage.uuid)).length, 1);
+});
+
+test('stream ending inside its first bytes rejected before the import', async () => {
+  const storage = await createStorage(manager, 'tiny stream import');
+  await mock.clearRequests();
+
+  const error = await rejectionOf(manager.importStorageFromFile(storage.uuid, streamOf(imageBytes(100), 50), {
+    size: 1000,
+  }));
+
+  assert.equal(error.code, 'VALIDATION_ERROR');
+  assert.equal(error.field, 'options.size');
+  const creates = (await mock.requests()).filter((entry) => entry.method === 'POST' && entry.path.endsWith('/import'));
+  assert.equal(creates.length, 0, 'an import was created');
+});
+
+test('import upload timeout cancels the import by default', async () => {
+  const storage = await createStorage(manager, 'timeout import');
+  await mock.clearRequests();
+  await mock.faults({ method: 'PUT', path_prefix: '/uploader/', action: 'slow_body', bytes_per_second: 1_000_000 });
+
+  const error = await rejectionOf(manager.importStorageFromFile(storage.uuid, new Blob([imageBytes(8 * 2 ** 20)]), {
+    timeoutMs: 300,
+  }));
+  await mock.clearFaults();
+
+  assert.equal(error.code, 'TIMEOUT');
+  assert.equal((await cancelsOf(storage.uuid)).length, 1);
+});
+
+test('abort with cancelImportOnAbort false keeps the import', async () => {
+  const storage = await createStorage(manager, 'keep on abort');
+  await mock.clearRequests();
+  await mock.faults({ method: 'PUT', path_prefix: '/uploader/', action: 'slow_body', bytes_per_second: 1_000_000 });
+
+  const error = await rejectionOf(manager.importStorageFromFile(storage.uuid, new Blob([imageBytes(4 * 2 ** 20)]), {
+    ...abortDuringUpload(), cancelImportOnAbort: false,
+  }));
+  await mock.clearFaults();
+
+  assert.equal(error.code, 'ABORTED');
+  assert.equal((await cancelsOf(storage.uuid)).length, 0);
+  await manager.cancelStorageImport(storage.uuid);
+});
+
+test('fake gzip with storageSize is not reported too large', async () => {
+  const { created } = await directUpload();
+
+  const error = await rejectionOf(manager.uploadFileForStorageImport(created, new Blob([fakeGzip()]), { storageSize: 1 }));
+
+  assert.equal(error.code, 'UNSUPPORTED_IMAGE_FORMAT');
+});
+
+test('upload options with a throwing getter rejected', async () => {
+  const { created } = await directUpload();
+  const options = { get verify() { throw new Error('getter ran'); } };
+  const proxy = new Proxy({}, { ownKeys() { throw new Error('keys read'); } });
+
+  for (const value of [options, proxy]) {
+    const error = await rejectionOf(manager.uploadFileForStorageImport(created, new Blob([imageBytes(10)]), value));
+    assert.equal(error.code, 'VALIDATION_ERROR');
+    assert.equal(error.field, 'options');
+  }
+});
+
+test('upload source with a throwing getter rejected', async () => {
+  const { created } = await directUpload();
+  const source = new Proxy({}, { get() { throw new Error('property read'); } });
+
+  const error = await rejectionOf(manager.uploadFileForStorageImport(created, source));
+
+  assert.equal(error.code, 'VALIDATION_ERROR');
+  assert.equal(error.field, 'source');
+});
+
+test('non-http directUploadUrl named as such', async () => {
+  const error = await rejectionOf(manager.uploadFileForStorageImport(
+    { directUploadUrl: 'ftp://user:secret@127.0.0.1/upload' }, new Blob([imageBytes(10)]),
+  ));
+
+  assert.equal(error.code, 'VALIDATION_ERROR');
+  assert.equal(error.field, 'storageImport.directUploadUrl');
+  assert.match(error.message, /must be an http: or https: URL/);
+  assert.doesNotMatch(error.message, /secret|ftp:/);
+});
+
 test('no unhandled rejection fired', async () => {
   await new Promise((done) => setTimeout(done, 300));
   assert.deepEqual(unhandled.map((reason) => String(reason)), []);
