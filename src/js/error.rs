@@ -4,7 +4,7 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::error::{codes, Error};
-use crate::transport::CallFailure;
+use crate::transport::{redact_authorization, CallFailure};
 
 #[wasm_bindgen(module = "/src/js/error.js")]
 extern "C" {
@@ -25,7 +25,11 @@ pub(crate) fn to_js_error(error: &Error) -> JsValue {
     set(&details, "retryAfter", error.retry_after.map(|seconds| JsValue::from(seconds as f64)));
     set(&details, "storageUuid", error.storage_uuid.as_deref().map(JsValue::from_str));
     set(&details, "importErrorCode", error.import_error_code.as_deref().map(JsValue::from_str));
-    set(&details, "importErrorMessage", error.import_error_message.as_deref().map(JsValue::from_str));
+    set(
+        &details,
+        "importErrorMessage",
+        error.import_error_message.as_deref().map(|text| JsValue::from_str(&redact_authorization(text))),
+    );
 
     if !error.invalid_params.is_empty() {
         let params = Array::new();
@@ -38,7 +42,9 @@ pub(crate) fn to_js_error(error: &Error) -> JsValue {
         set(&details, "invalidParams", Some(params.into()));
     }
 
-    create_up_cloud_error(&message_of(error), &details)
+    // Errors built away from a manager are still cleared of anything that
+    // looks like an Authorization value.
+    create_up_cloud_error(&redact_authorization(&message_of(error)), &details)
 }
 
 /// Names the field in every validation message, because JS readers often see

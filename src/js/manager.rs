@@ -55,8 +55,10 @@ pub struct CloudManager {
 impl CloudManager {
     /// Creates a manager. `credentials` is `{ username, password }` or
     /// `{ token }`; a token wins when both are given. Throws an
-    /// `UpCloudError` with code `VALIDATION_ERROR` for missing credentials or
-    /// a bad option.
+    /// `UpCloudError` with code `VALIDATION_ERROR` for missing or malformed
+    /// credentials (a token with spaces or control characters, a username
+    /// with `:`) or a bad option. Error messages and log lines never carry
+    /// the credentials: they show `[redacted]` in their place.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "Credentials")] credentials: JsValue,
@@ -116,10 +118,30 @@ fn parse_credentials(value: &JsValue) -> Result<Credentials, Error> {
     }
     let input: CredentialsInput = parse_arg(value, "credentials")?;
     if let Some(token) = input.token.filter(|token| !token.is_empty()) {
+        // A bearer token is visible ASCII without spaces; anything else
+        // would fail later inside fetch with the header quoted in the error.
+        if !token.bytes().all(|byte| byte.is_ascii_graphic()) {
+            return Err(Error::validation(
+                "token",
+                "token is invalid: it may hold only visible ASCII characters, without spaces. Check how it was read or pasted.",
+            ));
+        }
         return Ok(Credentials::bearer(&token));
     }
     match (input.username, input.password) {
         (Some(username), Some(password)) if !username.is_empty() && !password.is_empty() => {
+            if username.contains(':') || username.chars().any(char::is_control) {
+                return Err(Error::validation(
+                    "username",
+                    "username is invalid: it may not contain ':' or control characters such as line breaks.",
+                ));
+            }
+            if password.chars().any(char::is_control) {
+                return Err(Error::validation(
+                    "password",
+                    "password is invalid: it may not contain control characters such as line breaks.",
+                ));
+            }
             Ok(Credentials::basic(&username, &password))
         }
         _ => Err(Error::validation(

@@ -37,7 +37,19 @@ where
     F: std::future::Future<Output = Result<JsValue, Error>> + 'static,
 {
     let future = work(client.clone());
-    future_to_promise(async move { future.await.map_err(|error| to_js_error(&error)) })
+    let client = client.clone();
+    future_to_promise(async move { future.await.map_err(|error| to_js_error(&redact_error(&client, error))) })
+}
+
+/// Cuts the manager's secrets out of every text of `error`: a server's
+/// `error_message` or a custom fetch's exception may quote them.
+pub(crate) fn redact_error(client: &Client, mut error: Error) -> Error {
+    error.message = client.redact(&error.message);
+    error.import_error_message = error.import_error_message.map(|text| client.redact(&text));
+    for param in &mut error.invalid_params {
+        param.reason = client.redact(&param.reason);
+    }
+    error
 }
 
 fn filter_arg(value: &JsValue) -> Result<StorageFilter, Error> {

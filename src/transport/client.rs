@@ -130,7 +130,7 @@ impl Client {
             match delay {
                 None => {
                     return outcome.map_err(|failure| match failure {
-                        FetchFailure::Network(message) => CallFailure::Network(message),
+                        FetchFailure::Network(message) => CallFailure::Network(self.redact(&message)),
                         FetchFailure::Aborted(cause) => cause.into(),
                     })
                 }
@@ -184,7 +184,13 @@ impl Client {
                 (Level::Info, format!("{method} {path} {what}"))
             }
         };
-        logger.log(level, &message, &fields);
+        logger.log(level, &self.redact(&message), &fields);
+    }
+
+    /// Cuts this manager's credentials, and any `Authorization`-looking
+    /// value, out of `text` that is about to reach JS.
+    pub(crate) fn redact(&self, text: &str) -> String {
+        self.config.credentials.redact(text)
     }
 }
 

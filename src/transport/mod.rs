@@ -10,7 +10,7 @@ mod logger;
 mod signals;
 pub(crate) mod upload;
 
-pub(crate) use auth::Credentials;
+pub(crate) use auth::{redact_authorization, Credentials};
 pub(crate) use client::{retry_after_of as client_retry_after, CallFailure, Client, ClientConfig};
 pub(crate) use fetch::HttpResponse;
 pub(crate) use logger::Logger;

@@ -490,3 +490,64 @@ test('misspelt wait state is rejected', async () => {
   assert.equal(upper.field, 'state');
   assert.equal((await control.requests()).length, 0);
 });
+
+// Secrets that a runtime, a custom fetch or a server quotes back.
+
+test('malformed credentials are rejected by name', () => {
+  const cases = [
+    [{ token: 'tok\nSECRET' }, 'token'],
+    [{ token: 'tok\0SECRET' }, 'token'],
+    [{ token: 'tok SECRET' }, 'token'],
+    [{ username: 'us:er', password: 'SECRETpw' }, 'username'],
+    [{ username: 'us\ner', password: 'SECRETpw' }, 'username'],
+    [{ username: 'user', password: 'pw\r\nSECRET' }, 'password'],
+  ];
+  for (const [credentials, field] of cases) {
+    let thrown;
+    try {
+      new CloudManager(credentials, { baseUrl: mock.apiBase });
+    } catch (error) {
+      thrown = error;
+    }
+    assertError(thrown, { code: 'VALIDATION_ERROR', status: null });
+    assert.equal(thrown.field, field);
+    assert.ok(!`${thrown.message}\n${thrown.stack}`.includes('SECRET'), `the value leaked: ${thrown.message}`);
+  }
+});
+
+test('quoted credentials are redacted', async () => {
+  const secrets = ['s3cr3t-pw', Buffer.from('user:s3cr3t-pw').toString('base64')];
+  const echoes = {
+    'a fetch that throws': async (url, init) => {
+      throw new Error(`failed with ${init.headers.Authorization}; password s3cr3t-pw`);
+    },
+    'a server message': async (url, init) => new Response(JSON.stringify({
+      error: { error_code: 'AUTHENTICATION_FAILED', error_message: `bad ${init.headers.Authorization}` },
+    }), { status: 401, headers: { 'content-type': 'application/json' } }),
+  };
+  for (const [name, fetch] of Object.entries(echoes)) {
+    const lines = [];
+    const echoing = new CloudManager({ username: 'user', password: 's3cr3t-pw' }, {
+      baseUrl: 'http://127.0.0.1:9/1.3',
+      fetch,
+      retries: 0,
+      logger: (level, message) => lines.push(message),
+    });
+    const error = assertError(await rejectionOf(echoing.getStorages('private')), {});
+    const text = `${error.message}\n${error.stack}\n${JSON.stringify(error)}\n${lines.join('\n')}`;
+    assert.match(error.message, /\[redacted\]/, name);
+    for (const secret of [...secrets, 'Basic ']) {
+      assert.ok(!text.includes(secret), `${name} leaked ${secret}`);
+    }
+  }
+
+  const bearer = new CloudManager({ token: TOKEN }, {
+    baseUrl: 'http://127.0.0.1:9/1.3',
+    fetch: async () => {
+      throw new Error(`rejected token ${TOKEN}`);
+    },
+    retries: 0,
+  });
+  const error = assertError(await rejectionOf(bearer.getStorages('private')), { code: 'NETWORK_ERROR' });
+  assert.ok(!error.message.includes(TOKEN), error.message);
+});
