@@ -47,9 +47,7 @@ impl Credentials {
         // The pair comes before the password, so a quoted `username:password`
         // goes as a whole instead of leaving the username behind.
         for secret in &self.secrets {
-            if !secret.is_empty() {
-                text = text.replace(secret.as_str(), REDACTED);
-            }
+            text = replace_secret(&text, secret);
         }
         text
     }
@@ -94,6 +92,31 @@ pub(crate) fn redact_authorization(text: &str) -> String {
         }
         index = value_start + value_len;
     }
+    out
+}
+
+/// Secrets shorter than this are replaced only where they stand alone, so a
+/// one-letter password does not garble every word that contains the letter.
+const SHORT_SECRET: usize = 8;
+
+fn replace_secret(text: &str, secret: &str) -> String {
+    if secret.is_empty() {
+        return text.to_owned();
+    }
+    if secret.len() >= SHORT_SECRET {
+        return text.replace(secret, REDACTED);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(found) = rest.find(secret) {
+        let end = found + secret.len();
+        let alone_before = !rest[..found].chars().next_back().is_some_and(char::is_alphanumeric);
+        let alone_after = !rest[end..].chars().next().is_some_and(char::is_alphanumeric);
+        out.push_str(&rest[..found]);
+        out.push_str(if alone_before && alone_after { REDACTED } else { secret });
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
     out
 }
 

@@ -551,3 +551,15 @@ test('quoted credentials are redacted', async () => {
   const error = assertError(await rejectionOf(bearer.getStorages('private')), { code: 'NETWORK_ERROR' });
   assert.ok(!error.message.includes(TOKEN), error.message);
 });
+
+test('short password keeps messages readable', async () => {
+  const short = new CloudManager({ username: 'a', password: 'b' }, {
+    baseUrl: 'http://127.0.0.1:9/1.3',
+    fetch: async () => {
+      throw new Error('unreachable host, password b');
+    },
+    retries: 0,
+  });
+  const error = assertError(await rejectionOf(short.getStorages('private')), { code: 'NETWORK_ERROR' });
+  assert.match(error.message, /unreachable host, password \[redacted\]/);
+});
