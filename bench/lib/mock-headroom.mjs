@@ -19,7 +19,7 @@ export function mockHeadroomNote(results) {
   const share = (client, mock) => `${((client / mock) * 100).toFixed(0)} %`;
   const uploadVerdict = clientUpload < 0.8 * mockUpload
     ? 'so the mock was not the limit'
-    : 'so the mock may have limited the fastest uploads, and their ratios understate the faster side';
+    : 'so the mock may have limited the fastest uploads: it takes at least the larger of the two rates, and the ratios of those uploads may understate the faster side';
   const getVerdict = clientGets < 0.8 * mockGets
     ? 'so the mock was not the limit for them'
     : 'so the mock may have limited them';
