@@ -71,8 +71,10 @@ window.faultSuite = {
     return { ...outcome, value: outcome.value && { ...outcome.value }, progress: progress.events };
   },
 
-  /** Imports the selected File and aborts `afterMs` after the first bytes are sent. */
+  /** Uploads the selected File and aborts `afterMs` after the first bytes are sent. */
   async abortSelected({ apiBase, token, storageUuid, afterMs }) {
+    const client = manager({ apiBase, token });
+    const created = await client.createStorageImport({ storage: storageUuid, source: 'direct_upload' });
     const controller = new AbortController();
     let abortedAt;
     const abortSoonAfterStart = (event) => {
@@ -84,8 +86,8 @@ window.faultSuite = {
         }, afterMs);
       }
     };
-    const outcome = await settle(manager({ apiBase, token }).importStorageFromFile(
-      storageUuid, selectedFile(), { signal: controller.signal, pollIntervalMs: 50, onProgress: abortSoonAfterStart },
+    const outcome = await settle(client.uploadFileForStorageImport(
+      created, selectedFile(), { signal: controller.signal, onProgress: abortSoonAfterStart },
     ));
     return { ...outcome, value: undefined, lateMs: performance.now() - abortedAt };
   },

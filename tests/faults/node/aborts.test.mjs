@@ -103,14 +103,14 @@ async function closedSession(storageUuid, what) {
   return session;
 }
 
-test('upload aborted after 200 ms rejects promptly', async () => {
-  const storage = await slowUploadTarget('upload aborted');
-  const image = new Blob([rawImageBytes(LARGE_IMAGE_BYTES)]);
-  const controller = new AbortController();
+/**
+ * Returns an onProgress callback that aborts `controller` 200 ms after the
+ * first bytes are sent, and a function giving the abort time. Timing from
+ * the first bytes keeps a slow machine from aborting before the transfer.
+ */
+function abortAfterFirstBytes(controller) {
   let abortedAt;
-  // The 200 ms count from the first bytes sent, after the calls that create
-  // the import, so a slow machine still aborts a running transfer.
-  const abortSoonAfterStart = (event) => {
+  const onProgress = (event) => {
     if (abortedAt === undefined && event.phase === 'uploading' && event.loaded > 0) {
       abortedAt = null;
       setTimeout(() => {
@@ -119,14 +119,46 @@ test('upload aborted after 200 ms rejects promptly', async () => {
       }, 200);
     }
   };
+  return { onProgress, abortedAt: () => abortedAt };
+}
 
-  await rejectsWith(manager.importStorageFromFile(storage.uuid, image, {
-    signal: controller.signal, pollIntervalMs: 50, onProgress: abortSoonAfterStart,
+test('upload aborted after 200 ms rejects promptly', async () => {
+  const storage = await slowUploadTarget('upload aborted');
+  const created = await manager.createStorageImport({ storage: storage.uuid, source: 'direct_upload' });
+  const image = new Blob([rawImageBytes(LARGE_IMAGE_BYTES)]);
+  const controller = new AbortController();
+  const trigger = abortAfterFirstBytes(controller);
+
+  await rejectsWith(manager.uploadFileForStorageImport(created, image, {
+    signal: controller.signal, onProgress: trigger.onProgress,
   }), { code: 'ABORTED' });
-  const late = Date.now() - abortedAt;
+  const late = Date.now() - trigger.abortedAt();
 
   assert.ok(late < 700, `rejected ${late} ms after the abort`);
   await closedSession(storage.uuid, 'the mock to see the upload connection close');
+  await mock.clearFaults();
+});
+
+test('file import aborted after 200 ms rejects promptly', async () => {
+  const storage = await slowUploadTarget('file import aborted');
+  const image = new Blob([rawImageBytes(LARGE_IMAGE_BYTES)]);
+  const controller = new AbortController();
+  const trigger = abortAfterFirstBytes(controller);
+
+  await rejectsWith(manager.importStorageFromFile(storage.uuid, image, {
+    signal: controller.signal, pollIntervalMs: 50, onProgress: trigger.onProgress,
+  }), { code: 'ABORTED' });
+  const late = Date.now() - trigger.abortedAt();
+
+  assert.ok(late < 700, `rejected ${late} ms after the abort`);
+  // The call may also cancel its import, which ends the session from the
+  // mock's side, so a cancelled (failed) session counts as closed too.
+  const session = await eventually(async () => {
+    const sessions = await uploadSessions(mock);
+    return sessions.find((entry) => entry.storage === storage.uuid && entry.state !== 'receiving');
+  }, { timeoutMs: DRAIN_TIMEOUT_MS, what: 'the upload session to end' });
+  assert.ok(['aborted', 'failed'].includes(session.state), `session state ${session.state}`);
+  assert.ok(session.received_bytes < LARGE_IMAGE_BYTES, 'the whole body was sent after the abort');
   await mock.clearFaults();
 });
 
@@ -160,8 +192,8 @@ test('aborted upload can be sent again', async () => {
   const image = new Blob([rawImageBytes(LARGE_IMAGE_BYTES)]);
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 200);
-  // Without cancelImportOnAbort an import aborted before its first byte stays
-  // `prepared` and keeps the storage busy, so this call cancels it.
+  // cancelImportOnAbort frees the storage whichever phase the abort hits,
+  // so the second import is not refused by the first one.
   await rejectsWith(manager.importStorageFromFile(storage.uuid, image, {
     signal: controller.signal, pollIntervalMs: 50, cancelImportOnAbort: true,
   }), { code: 'ABORTED' });

