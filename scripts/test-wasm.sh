@@ -4,9 +4,8 @@
 # port chosen by the OS. The mock's API base URL reaches the tests at build
 # time through UPCLOUD_MOCK_API.
 #
-# The test page is served by wasm-bindgen-test-runner on its own port and the
-# mock sends no CORS headers, so webdriver.json starts Chromium with
-# --disable-web-security; the browser only ever loads loopback pages here.
+# The test page is served by wasm-bindgen-test-runner on its own port, so
+# every API call is cross-origin and also exercises the mock's CORS answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
