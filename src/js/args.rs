@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 use crate::error::Error;
 use super::strict::StrictValue;
 use crate::input::JsInput;
+use crate::transport::is_abort_signal;
 
 #[wasm_bindgen(module = "/src/js/args.js")]
 extern "C" {
@@ -26,6 +27,7 @@ extern "C" {
 /// reads a struct by looking up its declared field names only, so a misspelled
 /// option would be ignored instead of rejected.
 pub(crate) fn parse_arg<T: JsInput>(value: &JsValue, argument: &str) -> Result<T, Error> {
+    reject_bare_signal(value, argument)?;
     let mut json = to_json(value, argument)?;
     check_read_only::<T>(&mut json, argument)?;
     crate::input::from_js_input(StrictValue(json), argument)
@@ -97,7 +99,9 @@ fn to_json(value: &JsValue, argument: &str) -> Result<Value, Error> {
 /// any other value that is not an object is returned as it is, so parsing
 /// it reports the type error. An object whose properties cannot be read
 /// (a throwing getter or Proxy) gives a `VALIDATION_ERROR` naming `argument`.
+/// An AbortSignal given in place of the object is a `VALIDATION_ERROR`.
 pub(crate) fn split_members(value: &JsValue, names: &[&str], argument: &str) -> Result<(JsValue, Vec<JsValue>), Error> {
+    reject_bare_signal(value, argument)?;
     let names_js: Array = names.iter().map(|name| JsValue::from_str(name)).collect();
     let split = split_members_js(value, &names_js).map_err(|_| unreadable(argument))?;
     let rest = Reflect::get(&split, &"rest".into()).unwrap_or(JsValue::UNDEFINED);
@@ -106,6 +110,20 @@ pub(crate) fn split_members(value: &JsValue, names: &[&str], argument: &str) -> 
         .unwrap_or_else(|_| Array::new());
     let members = (0..names.len() as u32).map(|index| members.get(index)).collect();
     Ok((rest, members))
+}
+
+/// Rejects an AbortSignal given where an object of options or data belongs.
+/// Read as an object it has no fields, so it would be ignored silently.
+fn reject_bare_signal(value: &JsValue, argument: &str) -> Result<(), Error> {
+    if !is_abort_signal(value) {
+        return Ok(());
+    }
+    Err(Error::validation(
+        argument,
+        format!(
+            "{argument} must be an object, not an AbortSignal: pass the signal as {{ signal }} in the last argument."
+        ),
+    ))
 }
 
 fn unreadable(argument: &str) -> Error {

@@ -104,13 +104,17 @@ impl CloudManager {
 
     /// Lists storages with one options object: `filter` defaults to `'all'`
     /// here, and `labels` works as in `getStorages`. Resolves to `Storage[]`.
+    /// The signal may sit in that object or, as in every other method, in a
+    /// trailing `{ signal }`.
     #[wasm_bindgen(js_name = listStorages, unchecked_return_type = "Promise<Storage[]>")]
     pub fn list_storages(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "ListStoragesOptions")] options: JsValue,
+        #[wasm_bindgen(js_name = callOptions, unchecked_optional_param_type = "CallOptions")] call_options: JsValue,
     ) -> Promise {
         spawn(&self.client, |client| async move {
-            let (signal, list): (_, ListOptions) = options_with(&options)?;
+            let (inner_signal, list): (_, ListOptions) = options_with(&options)?;
+            let signal = signal_only(&call_options)?.or(inner_signal);
             let request = request::list_storages(&list)?;
             let storages = call(&client, &request, &signal, response::parse_storage_list).await?;
             storages_to_js(&client, &storages)

@@ -563,3 +563,33 @@ test('short password keeps messages readable', async () => {
   const error = assertError(await rejectionOf(short.getStorages('private')), { code: 'NETWORK_ERROR' });
   assert.match(error.message, /unreachable host, password \[redacted\]/);
 });
+
+// A signal in the wrong place must not be dropped silently.
+
+test('bare signal as options is rejected', async () => {
+  await control.clearRequests();
+  const signal = AbortSignal.abort();
+  const calls = {
+    createStorage: () => manager.createStorage({ zone: ZONE, size: 10, title: 'bare signal' }, signal),
+    getStorage: () => manager.getStorage(MISSING_UUID, signal),
+    listStorages: () => manager.listStorages(signal),
+    waitForStorageState: () => manager.waitForStorageState(MISSING_UUID, 'online', signal),
+    deleteStorage: () => manager.deleteStorage(MISSING_UUID, signal),
+  };
+  for (const [name, call] of Object.entries(calls)) {
+    const error = assertError(await rejectionOf(call()), { code: 'VALIDATION_ERROR', status: null });
+    assert.ok(error.field, `${name} names the argument`);
+  }
+  const error = assertError(await rejectionOf(calls.createStorage()), {});
+  assert.match(error.message, /\{ signal \}/);
+  assert.equal((await control.requests()).length, 0);
+});
+
+test('listStorages reads a trailing signal', async () => {
+  await control.clearRequests();
+  const error = assertError(await rejectionOf(manager.listStorages({}, { signal: AbortSignal.abort() })), {
+    code: 'ABORTED',
+  });
+  assert.equal(error.status, null);
+  assert.equal((await control.requests()).length, 0);
+});
