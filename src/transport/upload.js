@@ -72,6 +72,11 @@ export function supportsRequestStreams() {
   if (typeof Request !== 'function' || typeof ReadableStream !== 'function') {
     return false;
   }
+  // workerd sends streamed bodies but, depending on its compatibility date,
+  // never reads `duplex`, so the probe below would wrongly say no.
+  if (typeof FixedLengthStream === 'function') {
+    return true;
+  }
   try {
     let duplexRead = false;
     const request = new Request('http://127.0.0.1/', {
