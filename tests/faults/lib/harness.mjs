@@ -39,6 +39,33 @@ export const ZONE = 'fi-hel1';
 /** A well-formed storage UUID that the empty mock never holds. */
 export const MISSING_UUID = '01000000-dead-4000-8000-00000000beef';
 
+// Child processes this test file started. When a test hangs past its
+// timeout, `after` hooks may never run, so they are killed here instead.
+const children = new Set();
+
+/**
+ * Registers a child process to be killed when this test process exits. The
+ * child and its pipes no longer keep the process alive, so a file whose test
+ * timed out can still exit and run this cleanup.
+ */
+export function killOnExit(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  child.unref();
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.unref?.();
+  }
+}
+
+process.once('exit', () => {
+  for (const child of children) {
+    child.kill('SIGKILL');
+  }
+});
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.once(signal, () => process.exit(1));
+}
+
 /**
  * Starts a mock with no seeded storages and a short operation time. `extra`
  * is appended to the default arguments.
@@ -52,7 +79,9 @@ export async function startFaultMock({ extra = [], tls = false } = {}) {
     '--op-seconds', '0.3',
     ...extra,
   ];
-  return startMock({ args, tls });
+  const mock = await startMock({ args, tls });
+  killOnExit(mock.process);
+  return mock;
 }
 
 /** Creates a manager that signs in with the mock's token. */

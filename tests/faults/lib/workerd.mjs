@@ -7,7 +7,7 @@ import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { appDir, packageDir, repoRoot } from './harness.mjs';
+import { appDir, killOnExit, packageDir, repoRoot } from './harness.mjs';
 
 const WORKERD = join(repoRoot, 'node_modules/.bin/workerd');
 const PACKAGE_PREFIX = 'node_modules/upcloud-storage';
@@ -89,6 +89,7 @@ const worker :Workerd.Worker = (
   const child = spawn(WORKERD, ['serve', '--control-fd', '3', 'config.capnp'], {
     cwd: dir, stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });
+  killOnExit(child);
   const logs = [];
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => logs.push(line));
