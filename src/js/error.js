@@ -8,8 +8,10 @@
  * `code` is UpCloud's error code verbatim (such as `STORAGE_NOT_FOUND`) or
  * one of this package's own: `VALIDATION_ERROR` (bad argument, see `field`),
  * `NETWORK_ERROR`, `TIMEOUT`, `ABORTED`, `DECODE_ERROR` (a response that
- * could not be read), `IMPORT_FAILED` and `IMPORT_CANCELLED`. It is `null`
- * when a failed response carried no code. Secrets never appear in any field.
+ * could not be read), `IMPORT_FAILED`, `IMPORT_CANCELLED`, `STORAGE_ERROR`,
+ * and for uploads `UNSUPPORTED_IMAGE_FORMAT`, `IMAGE_TOO_LARGE` and
+ * `INTEGRITY_MISMATCH`. It is `null` when a failed response carried no code.
+ * Secrets never appear in any field.
  */
 export class UpCloudError extends Error {
   constructor(message, details = {}) {

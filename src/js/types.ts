@@ -289,6 +289,9 @@ export type UpCloudErrorCode =
   | 'IMPORT_FAILED'
   | 'IMPORT_CANCELLED'
   | 'STORAGE_ERROR'
+  | 'UNSUPPORTED_IMAGE_FORMAT'
+  | 'IMAGE_TOO_LARGE'
+  | 'INTEGRITY_MISMATCH'
   | (string & {});
 
 /** The error every method rejects with. */

@@ -9,6 +9,7 @@ import {
   type StorageImport,
   type Server,
   type WaitOptions,
+  type UpCloudErrorCode,
 } from 'upcloud-storage';
 
 async function readme(): Promise<void> {
@@ -92,6 +93,13 @@ function handle(error: unknown): string {
   return 'not ours';
 }
 
+// The union's named codes, without its open `string` member, so that a code
+// missing from the union fails to compile here.
+type NamedCode<T> = T extends string ? (string extends T ? never : T) : never;
+const uploadCodes: NamedCode<UpCloudErrorCode>[] = ['UNSUPPORTED_IMAGE_FORMAT', 'IMAGE_TOO_LARGE', 'INTEGRITY_MISMATCH'];
+
+// @ts-expect-error the storage UUID must be a string
+void new CloudManager({ token: 't' }).importStorageFromFile(42, new Blob([]));
 // @ts-expect-error size must be a number
 void new CloudManager({ token: 't' }).createStorage({ zone: 'fi-hel1', size: '10', title: 't' });
 // @ts-expect-error a filter outside the union
@@ -103,3 +111,4 @@ void new CloudManager({ token: 't' }).waitForStorageState('u', 'onlien');
 
 void readme;
 void handle;
+void uploadCodes;
