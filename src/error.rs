@@ -80,6 +80,9 @@ pub struct Error {
     pub import_error_code: Option<String>,
     /// The import's own `error_message` when an import failed.
     pub import_error_message: Option<String>,
+    /// Whether a POST failed without a response after it was handed to
+    /// `fetch`, so UpCloud may have acted on it (created a storage, say).
+    pub may_have_reached_server: bool,
 }
 
 impl Error {
@@ -97,6 +100,7 @@ impl Error {
             storage_uuid: None,
             import_error_code: None,
             import_error_message: None,
+            may_have_reached_server: false,
         }
     }
 
@@ -125,6 +129,18 @@ impl Error {
     /// Creates an `ABORTED` error for a call cancelled through its `AbortSignal`.
     pub fn aborted() -> Self {
         Error::new(codes::ABORTED, "The operation was aborted by its AbortSignal.")
+    }
+
+    /// Marks a failure of a POST that `fetch` had already taken: sets
+    /// `may_have_reached_server` and tells the reader in the message to check
+    /// before sending the request again.
+    pub fn sent_without_response(mut self) -> Self {
+        self.may_have_reached_server = true;
+        self.message.push_str(
+            " The request may have reached UpCloud, so the resource may exist. \
+             Check (for example, list the storages) before creating it again.",
+        );
+        self
     }
 
     /// Creates a `DECODE_ERROR` for a response body that does not have the expected shape.
@@ -302,6 +318,18 @@ pub(crate) fn redact_url_userinfo(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sent_without_response_marks_error() {
+        let error = Error::timeout("The call timed out.");
+        assert!(!error.may_have_reached_server);
+
+        let marked = error.sent_without_response();
+        assert!(marked.may_have_reached_server);
+        assert_eq!(marked.code, codes::TIMEOUT);
+        assert!(marked.message.starts_with("The call timed out. "), "{}", marked.message);
+        assert!(marked.message.contains("may exist"), "{}", marked.message);
+    }
 
     #[test]
     fn display_includes_code_status_field() {

@@ -100,11 +100,28 @@ pub(crate) async fn call_with_retries<T>(
     parse: Parser<T>,
     retries: Option<u32>,
 ) -> Result<T, Error> {
+    // A signal that has already aborted stops the call before fetch is called.
+    let aborted_before_send = is_aborted(signal.js());
     let response = client
         .send(request, signal.js(), retries)
         .await
-        .map_err(from_call_failure)?;
+        .map_err(|failure| {
+            let error = from_call_failure(failure);
+            if request.is_idempotent() || aborted_before_send {
+                error
+            } else {
+                error.sent_without_response()
+            }
+        })?;
     parse_response(&response, parse)
+}
+
+fn is_aborted(signal: &JsValue) -> bool {
+    signal.is_object()
+        && js_sys::Reflect::get(signal, &"aborted".into())
+            .ok()
+            .and_then(|value| value.as_bool())
+            .unwrap_or(false)
 }
 
 fn parse_response<T>(response: &HttpResponse, parse: Parser<T>) -> Result<T, Error> {

@@ -11,7 +11,11 @@
  * could not be read), `IMPORT_FAILED`, `IMPORT_CANCELLED`, `STORAGE_ERROR`,
  * and for uploads `UNSUPPORTED_IMAGE_FORMAT`, `IMAGE_TOO_LARGE` and
  * `INTEGRITY_MISMATCH`. It is `null` when a failed response carried no code.
- * Secrets never appear in any field.
+ * Secrets never appear in any field. When `mayHaveReachedServer` is `true`,
+ * a POST may have taken effect although it failed, so a storage may exist:
+ * list the storages before creating one again.
+ *
+ * `JSON.stringify(error)` gives the data fields, `message` included.
  */
 export class UpCloudError extends Error {
   constructor(message, details = {}) {
@@ -35,6 +39,29 @@ export class UpCloudError extends Error {
     this.importErrorCode = details.importErrorCode ?? null;
     /** For `IMPORT_FAILED`: the import's own `error_message`. */
     this.importErrorMessage = details.importErrorMessage ?? null;
+    /**
+     * `true` when a POST was aborted, timed out or failed on the network
+     * after `fetch` took it, so UpCloud may have carried it out.
+     */
+    this.mayHaveReachedServer = details.mayHaveReachedServer ?? false;
+  }
+
+  /** Returns the data fields, so that `JSON.stringify(error)` keeps `message`. */
+  toJSON() {
+    return {
+      name: this.name,
+      code: this.code,
+      status: this.status,
+      message: this.message,
+      field: this.field,
+      correlationId: this.correlationId,
+      invalidParams: this.invalidParams,
+      retryAfter: this.retryAfter,
+      storageUuid: this.storageUuid,
+      importErrorCode: this.importErrorCode,
+      importErrorMessage: this.importErrorMessage,
+      mayHaveReachedServer: this.mayHaveReachedServer,
+    };
   }
 }
 

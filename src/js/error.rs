@@ -31,6 +31,8 @@ pub(crate) fn to_js_error(error: &Error) -> JsValue {
         error.import_error_message.as_deref().map(|text| JsValue::from_str(&redact_authorization(text))),
     );
 
+    set(&details, "mayHaveReachedServer", Some(JsValue::from_bool(error.may_have_reached_server)));
+
     if !error.invalid_params.is_empty() {
         let params = Array::new();
         for param in &error.invalid_params {

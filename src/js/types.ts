@@ -314,4 +314,25 @@ export declare class UpCloudError extends Error {
   readonly importErrorCode: string | null;
   /** For `IMPORT_FAILED`: the import's `error_message`. */
   readonly importErrorMessage: string | null;
+  /**
+   * `true` when a POST was aborted, timed out or failed on the network after
+   * `fetch` took it. UpCloud may then have carried it out (a storage may
+   * exist), so list the storages before creating one again.
+   */
+  readonly mayHaveReachedServer: boolean;
+  /** Returns the data fields above, `message` included, for `JSON.stringify`. */
+  toJSON(): {
+    name: 'UpCloudError';
+    code: UpCloudErrorCode | null;
+    status: number | null;
+    message: string;
+    field: string | null;
+    correlationId: string | null;
+    invalidParams: { name: string; reason: string }[] | null;
+    retryAfter: number | null;
+    storageUuid: string | null;
+    importErrorCode: string | null;
+    importErrorMessage: string | null;
+    mayHaveReachedServer: boolean;
+  };
 }

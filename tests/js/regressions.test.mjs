@@ -593,3 +593,72 @@ test('listStorages reads a trailing signal', async () => {
   assert.equal(error.status, null);
   assert.equal((await control.requests()).length, 0);
 });
+
+// JSON.stringify of an error keeps its message and data fields.
+
+test('error JSON keeps message', async () => {
+  const error = assertError(await rejectionOf(manager.getStorage('not-a-uuid')), { code: 'VALIDATION_ERROR' });
+  const json = JSON.parse(JSON.stringify(error));
+  assert.equal(json.name, 'UpCloudError');
+  assert.equal(json.code, 'VALIDATION_ERROR');
+  assert.equal(json.message, error.message);
+  assert.equal(json.field, error.field);
+  assert.equal(json.status, null);
+  assert.equal(json.mayHaveReachedServer, false);
+});
+
+// A POST that fetch already took may have been carried out although the call failed.
+
+const SLOW_MS = 1500;
+
+async function slowPost() {
+  await control.faults({ method: 'POST', path_prefix: '/1.3/storage', count: 1, latency_ms: SLOW_MS });
+}
+
+function settleSlowRequest() {
+  return new Promise((resolve) => setTimeout(resolve, SLOW_MS + 200));
+}
+
+test('POST timeout may have reached server', async () => {
+  const impatient = new CloudManager({ token: TOKEN }, { baseUrl: mock.apiBase, timeoutMs: 300, retries: 0 });
+  await slowPost();
+  const error = assertError(
+    await rejectionOf(impatient.createStorage({ zone: ZONE, size: 10, title: 'slow create timeout' })),
+    { code: 'TIMEOUT', status: null },
+  );
+  assert.equal(error.mayHaveReachedServer, true);
+  assert.match(error.message, /may exist/);
+  await settleSlowRequest();
+});
+
+test('POST abort may have reached server', async () => {
+  await slowPost();
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 300);
+  const error = assertError(
+    await rejectionOf(manager.createStorage({ zone: ZONE, size: 10, title: 'slow create abort' }, { signal: controller.signal })),
+    { code: 'ABORTED', status: null },
+  );
+  assert.equal(error.mayHaveReachedServer, true);
+  assert.match(error.message, /may exist/);
+  await settleSlowRequest();
+});
+
+test('POST aborted before send is unsent', async () => {
+  const error = assertError(
+    await rejectionOf(manager.createStorage({ zone: ZONE, size: 10, title: 'never sent' }, { signal: AbortSignal.abort() })),
+    { code: 'ABORTED' },
+  );
+  assert.equal(error.mayHaveReachedServer, false);
+  assert.doesNotMatch(error.message, /may exist/);
+});
+
+test('GET abort is not flagged', async () => {
+  await control.faults({ method: 'GET', path_prefix: '/1.3/storage', count: 1, latency_ms: SLOW_MS });
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 300);
+  const error = assertError(await rejectionOf(manager.listStorages({ signal: controller.signal })), { code: 'ABORTED' });
+  assert.equal(error.mayHaveReachedServer, false);
+  assert.doesNotMatch(error.message, /may exist/);
+  await settleSlowRequest();
+});

@@ -88,6 +88,9 @@ function handle(error: unknown): string {
   if (error instanceof UpCloudError) {
     const status: number | null = error.status;
     const field: string | null = error.field;
+    const mayExist: boolean = error.mayHaveReachedServer;
+    const json: string = JSON.stringify(error.toJSON().message);
+    console.log(mayExist, json);
     return `${error.code ?? 'no code'} ${status} ${field} ${error.correlationId} ${error.invalidParams?.length}`;
   }
   return 'not ours';
