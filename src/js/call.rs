@@ -101,6 +101,9 @@ pub(crate) async fn call_with_retries<T>(
     retries: Option<u32>,
 ) -> Result<T, Error> {
     // A signal that has already aborted stops the call before fetch is called.
+    // NOTE: a network failure before any request left (no global fetch, a
+    // custom fetch that throws at once) is still flagged for a POST, which
+    // errs on the side of checking.
     let aborted_before_send = is_aborted(signal.js());
     let response = client
         .send(request, signal.js(), retries)
