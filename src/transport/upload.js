@@ -269,8 +269,12 @@ async function* blobChunks(blob, chunkBytes, signal) {
  * `fs.openAsBlob` reports the size of files over 4 GiB modulo 2^32, and its
  * slices stop there. Its stream delivers every byte, so reading the stream
  * reveals a cut size and lets the caller's `size` be used.
+ *
+ * Chunks longer than `chunkBytes` are cut into views of that length,
+ * because Node delivers an in-memory Blob as one chunk, which would
+ * otherwise be sent and reported as progress in a single step.
  */
-async function* blobStream(blob) {
+async function* blobStream(blob, chunkBytes) {
   const reader = blob.stream().getReader();
   try {
     for (;;) {
@@ -278,7 +282,9 @@ async function* blobStream(blob) {
       if (done) {
         return;
       }
-      yield value;
+      for (let start = 0; start < value.byteLength; start += chunkBytes) {
+        yield value.subarray(start, Math.min(start + chunkBytes, value.byteLength));
+      }
     }
   } finally {
     reader.cancel().catch(() => {});
@@ -504,7 +510,7 @@ function putWithNodeHttp(options, signal) {
   const http = nodeHttpFor(options.url);
   const chunks = options.source instanceof SourceStream
     ? streamChunks(options.source, options.chunkBytes)
-    : blobStream(options.source);
+    : blobStream(options.source, options.chunkBytes);
 
   return new Promise((resolve, reject) => {
     let settled = false;

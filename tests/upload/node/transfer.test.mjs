@@ -356,6 +356,26 @@ test('waitForOnline reports syncing last', async () => {
   assert.equal((await manager.getStorage(storage.uuid)).state, 'online');
 });
 
+test('in-memory Blob progress in steps', async () => {
+  // Node's stream of an in-memory Blob yields one chunk. The upload must
+  // still send and report it piece by piece.
+  const { storage, created } = await directUpload('in-memory blob progress');
+  const bytes = imageBytes(64 * 2 ** 20);
+  const progress = progressRecorder();
+
+  const result = await manager.uploadFileForStorageImport(created, new Blob([bytes]), {
+    onProgress: progress.onProgress,
+  });
+
+  assert.equal(result.writtenBytes, bytes.length);
+  progress.assertPhase(assert, 'uploading', bytes.length);
+  const steps = new Set(progress.events
+    .filter((event) => event.phase === 'uploading' && event.loaded > 0)
+    .map((event) => event.loaded));
+  assert.ok(steps.size >= 8, `uploading progress came in ${steps.size} steps: ${[...steps].join(', ')}`);
+  assert.equal(sha256(await landedBytes(mock, storage.uuid, bytes.length)), sha256(bytes));
+});
+
 test('throwing onProgress does not break the upload', async () => {
   const { created } = await directUpload();
   const bytes = imageBytes(3 * 2 ** 20);
