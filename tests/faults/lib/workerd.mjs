@@ -115,6 +115,10 @@ const worker :Workerd.Worker = (
     url: `http://127.0.0.1:${port}`,
     logs,
     async stop() {
+      // killOnExit unreferenced the child; without a reference again, a
+      // test awaiting only this exit lets the event loop drain, and
+      // node:test fails it as "still pending" when workerd exits slowly.
+      child.ref();
       if (child.exitCode === null) {
         child.kill('SIGTERM');
       }
