@@ -132,8 +132,8 @@ impl Error {
     }
 
     /// Marks a failure of a POST that `fetch` had already taken: sets
-    /// `may_have_reached_server` and tells the reader in the message to check
-    /// before sending the request again.
+    /// `may_have_reached_server` and adds a message sentence asking the caller
+    /// to check before sending the request again.
     pub fn sent_without_response(mut self) -> Self {
         self.may_have_reached_server = true;
         self.message.push_str(

@@ -5,14 +5,14 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use serde_json::Value;
 
-/// Content type of every JSON answer of the API (not of the uploader).
+/// Content type of every JSON response of the API (not of the uploader).
 pub const API_JSON: &str = "application/json; charset=UTF-8";
 
 pub fn json_response(status: StatusCode, body: &Value) -> Response {
     with_content_type(status, API_JSON, serde_json::to_vec(body).unwrap_or_default())
 }
 
-/// The uploader answers `application/json` with no charset.
+/// The uploader responds with `application/json` and no charset.
 pub fn uploader_json(status: StatusCode, body: &Value) -> Response {
     with_content_type(status, "application/json", serde_json::to_vec(body).unwrap_or_default())
 }

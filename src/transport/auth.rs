@@ -6,7 +6,7 @@ use std::fmt;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
-/// What stands in for a secret in error messages and log lines.
+/// Replacement text for a secret in error messages and log lines.
 pub(crate) const REDACTED: &str = "[redacted]";
 
 /// API credentials: the finished `Authorization` header value and the
