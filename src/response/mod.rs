@@ -7,6 +7,7 @@
 
 mod error;
 mod excerpt;
+mod path;
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -30,13 +31,12 @@ fn decode<T: DeserializeOwned>(status: u16, body: &[u8], what: &str) -> Result<T
     }
 
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        let reason = if inner.is_syntax() || inner.is_eof() {
+    let value = T::deserialize(&mut deserializer).map_err(|error| {
+        let reason = if error.is_syntax() || error.is_eof() {
             "it is not valid JSON".to_string()
         } else {
-            let text = redact_quoted(&inner.to_string());
+            let path = path::path_at(body, error.line(), error.column());
+            let text = redact_quoted(&error.to_string());
             let text = text.split(" at line ").next().unwrap_or_default().to_string();
             format!("{text} at `{path}`")
         };
