@@ -128,7 +128,7 @@ fn is_aborted(signal: &JsValue) -> bool {
 }
 
 fn parse_response<T>(response: &HttpResponse, parse: Parser<T>) -> Result<T, Error> {
-    parse(response.status, response.content_type.as_deref(), response.body.as_bytes()).map_err(|error| {
+    parse(response.status, response.content_type.as_deref(), &response.body).map_err(|error| {
         match client_retry_after(response) {
             Some(wait) => error.with_retry_after(Some(crate::retry::retry_after_seconds(wait))),
             None => error,

@@ -81,7 +81,21 @@ export class Storage {
   }
 }
 
+// Rust hands results over as UTF-8 JSON in a view of wasm memory, which is
+// valid only during the call, so it is decoded at once.
+const utf8 = new TextDecoder();
+
+/** Parses a result that Rust serialized to JSON. */
+export function parseData(json) {
+  return JSON.parse(utf8.decode(json));
+}
+
 /** Builds a Storage from Rust, where `new` on a JS class is awkward. */
-export function createStorage(data, manager) {
-  return new Storage(data, manager);
+export function createStorage(json, manager) {
+  return new Storage(parseData(json), manager);
+}
+
+/** Builds an array of Storages that share one manager. */
+export function createStorages(json, manager) {
+  return parseData(json).map((data) => new Storage(data, manager));
 }

@@ -6,7 +6,7 @@
 //! here through js-sys, looked up on `globalThis` at each call, and the
 //! response is read through js-sys as well.
 
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -29,13 +29,13 @@ pub(crate) struct HttpRequest<'a> {
     pub(crate) body: Option<&'a str>,
 }
 
-/// A response, with the body read to the end as text.
+/// A response, with the body read to the end as bytes.
 #[derive(Debug)]
 pub(crate) struct HttpResponse {
     pub(crate) status: u16,
     pub(crate) content_type: Option<String>,
     pub(crate) retry_after: Option<String>,
-    pub(crate) body: String,
+    pub(crate) body: Vec<u8>,
 }
 
 /// The reason no response came back.
@@ -71,12 +71,18 @@ pub(crate) async fn send(
     let content_type = header(&response, "content-type");
     let retry_after = header(&response, "retry-after");
 
-    let text = call_method(&response, "text").map_err(|error| failure(signal, &error, request.url))?;
-    let body = JsFuture::from(signal.race(&Promise::resolve(&text)))
+    // Bytes rather than text, because the parsers read UTF-8. Copying an
+    // ArrayBuffer into wasm memory skips decoding the body to a JS string
+    // and encoding it back.
+    let buffer = call_method(&response, "arrayBuffer").map_err(|error| failure(signal, &error, request.url))?;
+    let buffer = JsFuture::from(signal.race(&Promise::resolve(&buffer)))
         .await
-        .map_err(|error| failure(signal, &error, request.url))?
-        .as_string()
-        .unwrap_or_default();
+        .map_err(|error| failure(signal, &error, request.url))?;
+    let body = if buffer.is_instance_of::<js_sys::ArrayBuffer>() {
+        Uint8Array::new(&buffer).to_vec()
+    } else {
+        Vec::new()
+    };
 
     Ok(HttpResponse { status, content_type, retry_after, body })
 }
