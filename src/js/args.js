@@ -7,17 +7,44 @@
 const MAX_DEPTH = 64;
 
 /**
- * Returns a copy of `value` made of plain objects, arrays and primitives:
- * own enumerable properties only, so getters run once, here. Functions,
- * symbols and BigInts are kept as they are for the caller to reject by type.
+ * Returns `value` as JSON text, reading own enumerable properties only, so
+ * getters run once, here. `undefined` becomes `null`, as an absent value.
+ * Returns `undefined` when `value` contains a function, symbol or BigInt, which
+ * are not data. Throws when a getter or Proxy trap throws or when nesting is
+ * too deep.
  */
-export function plainCopy(value) {
-  return copy(value, 0);
+export function plainJson(value) {
+  try {
+    return JSON.stringify(copy(value, 0));
+  } catch (error) {
+    if (error === NOT_PLAIN) {
+      return undefined;
+    }
+    throw error;
+  }
 }
 
+const NOT_PLAIN = Symbol('not plain data');
+
 function copy(value, depth) {
-  if (value === null || typeof value !== 'object') {
-    return value;
+  switch (typeof value) {
+    case 'undefined':
+      return null;
+    case 'function':
+    case 'symbol':
+    case 'bigint':
+      throw NOT_PLAIN;
+    case 'string':
+      // JSON.stringify escapes a lone surrogate, which serde_json rejects,
+      // so it becomes U+FFFD, as TextEncoder would make it.
+      return typeof value.toWellFormed === 'function' ? value.toWellFormed() : value;
+    case 'object':
+      break;
+    default:
+      return value;
+  }
+  if (value === null) {
+    return null;
   }
   if (depth >= MAX_DEPTH) {
     throw new RangeError(`nested more than ${MAX_DEPTH} levels deep`);

@@ -12,8 +12,8 @@ use crate::transport::is_abort_signal;
 
 #[wasm_bindgen(module = "/src/js/args.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = plainCopy, catch)]
-    fn plain_copy(value: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = plainJson, catch)]
+    fn plain_json(value: &JsValue) -> Result<Option<String>, JsValue>;
 
     #[wasm_bindgen(js_name = splitMembers, catch)]
     fn split_members_js(value: &JsValue, names: &Array) -> Result<JsValue, JsValue>;
@@ -23,9 +23,8 @@ extern "C" {
 /// values that are not plain data become a `VALIDATION_ERROR` naming the
 /// argument or the field inside it.
 ///
-/// The value goes through `serde_json::Value` first because serde-wasm-bindgen
-/// reads a struct by looking up its declared field names only, so a misspelled
-/// option would be ignored instead of rejected.
+/// The value goes through `serde_json::Value` first, so that the checks for
+/// read-only fields see every name the caller gave.
 pub(crate) fn parse_arg<T: JsInput>(value: &JsValue, argument: &str) -> Result<T, Error> {
     reject_bare_signal(value, argument)?;
     let mut json = to_json(value, argument)?;
@@ -83,13 +82,14 @@ pub(crate) fn string_arg(value: &JsValue, argument: &str) -> Result<String, Erro
 }
 
 fn to_json(value: &JsValue, argument: &str) -> Result<Value, Error> {
-    let plain = plain_copy(value).map_err(|_| unreadable(argument))?;
-    serde_wasm_bindgen::from_value(plain).map_err(|_| {
+    let not_plain = || {
         Error::validation(
             argument,
             format!("{argument} must contain only plain data: objects, arrays, strings, numbers, booleans and null."),
         )
-    })
+    };
+    let text = plain_json(value).map_err(|_| unreadable(argument))?.ok_or_else(not_plain)?;
+    serde_json::from_str(&text).map_err(|_| not_plain())
 }
 
 /// Splits the members named in `names` (functions, signals and other values
