@@ -437,6 +437,47 @@ test('50 GiB writtenBytes stays exact', async () => {
   assert.equal(details.errorCode, null);
 });
 
+test('functions, symbols and BigInts in options are not data', async () => {
+  for (const value of [() => 1, Symbol('s'), 10n]) {
+    await control.clearRequests();
+    const error = assertError(
+      await rejectionOf(manager.createStorage({ zone: ZONE, size: 10, title: 't', labels: [{ key: 'k', value }] })),
+      { code: 'VALIDATION_ERROR', status: null },
+    );
+    assert.match(error.message, /plain data/);
+    assert.equal((await requestsTo('POST', '/1.3/storage')).length, 0);
+  }
+});
+
+test('a lone surrogate in a title is sent as U+FFFD', async () => {
+  const created = await disk('broken \uD800 pair');
+  assert.equal(created.title, 'broken \uFFFD pair');
+});
+
+test('a response field of the wrong type is named by its path', async () => {
+  const body = JSON.stringify({ storages: { storage: [
+    { uuid: '01aaaaaa-0000-4000-8000-000000000001', title: 'a', size: 10, state: 'online', type: 'normal', access: 'private' },
+    { uuid: '01aaaaaa-0000-4000-8000-000000000002', title: 'b', size: 'ten', state: 'online', type: 'normal', access: 'private' },
+  ] } });
+  const canned = new CloudManager({ token: TOKEN }, {
+    baseUrl: 'http://127.0.0.1:9/1.3',
+    fetch: async () => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }),
+  });
+  const error = assertError(await rejectionOf(canned.getStorages()), { code: 'DECODE_ERROR', status: 200 });
+  assert.match(error.message, /`storages\.storage\[1\]\.size`/);
+  assert.doesNotMatch(error.message, /ten/);
+});
+
+test('a list result is an array of Storage objects with null for absent values', async () => {
+  const listed = await manager.getStorages('private');
+  assert.ok(Array.isArray(listed) && listed.length > 0);
+  for (const item of listed) {
+    assert.ok(item instanceof Storage);
+    assert.equal(typeof item.size, 'number');
+    assert.ok(item.origin === null || typeof item.origin === 'string');
+  }
+});
+
 test('size as a string is rejected naming size', async () => {
   const error = assertError(await rejectionOf(manager.createStorage({ zone: ZONE, size: '10', title: 't' })), {
     code: 'VALIDATION_ERROR', status: null,
