@@ -7,10 +7,10 @@ import { Session } from 'node:inspector/promises';
 // match wins.
 const CATEGORIES = [
   ['garbage collection', (frame) => frame.functionName === '(garbage collector)'],
-  ['wasm code (parsing, normalising, building JS values)', (frame) => frame.functionName.startsWith('wasm-function')],
-  ['strings copied out of wasm memory (TextDecoder)', (frame) => /^(decode|decodeUTF8)$/.test(frame.functionName)],
-  ['wasm-bindgen JS glue (property sets, string passing)', (frame) => frame.url.endsWith('/upcloud_storage.js') || frame.functionName.startsWith('wasm-to-js')],
-  ['Storage objects (JS class)', (frame) => frame.url.includes('/snippets/') || frame.url.endsWith('/storage.js')],
+  ['wasm code (parsing, normalising, writing the result as JSON)', (frame) => frame.functionName.startsWith('wasm-function')],
+  ['result JSON read out of wasm memory (TextDecoder)', (frame) => /^(decode|decodeUTF8)$/.test(frame.functionName)],
+  ['wasm-bindgen JS glue (copying the body into wasm memory)', (frame) => frame.url.endsWith('/upcloud_storage.js') || frame.functionName.startsWith('wasm-to-js')],
+  ['JSON.parse of the result and Storage objects (JS)', (frame) => frame.url.includes('/snippets/') || frame.url.endsWith('/storage.js')],
   ['response body and fetch (JS)', (frame) => /^(text|arrayBuffer|consumeBody|fetchFromMemory)$/.test(frame.functionName)],
 ];
 
