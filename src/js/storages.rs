@@ -1,5 +1,8 @@
 //! The storage methods of `CloudManager`.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use js_sys::Promise;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -30,15 +33,22 @@ struct LabelFilter {
 
 impl JsInput for LabelFilter {}
 
+/// A method's work, boxed so that every method shares one Promise adapter.
+type Work = Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>;
+
 /// Runs `work` with a clone of the manager's client and turns its result into
 /// a Promise that rejects with an `UpCloudError`.
 pub(crate) fn spawn<F>(client: &Client, work: impl FnOnce(Client) -> F) -> Promise
 where
-    F: std::future::Future<Output = Result<JsValue, Error>> + 'static,
+    F: Future<Output = Result<JsValue, Error>> + 'static,
 {
-    let future = work(client.clone());
-    let client = client.clone();
-    future_to_promise(async move { future.await.map_err(|error| to_js_error(&redact_error(&client, error))) })
+    settle(client.clone(), Box::pin(work(client.clone())))
+}
+
+// Not generic, so the wasm holds one copy of `future_to_promise`'s code
+// rather than one for each method.
+fn settle(client: Client, work: Work) -> Promise {
+    future_to_promise(async move { work.await.map_err(|error| to_js_error(&redact_error(&client, error))) })
 }
 
 /// Cuts the manager's secrets out of every text of `error`: a server's

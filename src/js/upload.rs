@@ -16,14 +16,13 @@ use std::time::Duration;
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::future_to_promise;
 
 use self::options::{Method, UploadOptions};
 use super::args::string_arg;
 use super::call::{call, Signal};
 use super::convert::to_plain;
-use super::error::to_js_error;
 use super::manager::CloudManager;
+use super::storages::spawn;
 use super::waits::{wait_for_import, wait_for_storage_state, WaitSettings};
 use crate::error::{codes, Error};
 use crate::input::CreateImport;
@@ -164,11 +163,7 @@ impl CloudManager {
         #[wasm_bindgen(unchecked_param_type = "UploadSource")] source: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "UploadOptions")] options: JsValue,
     ) -> Promise {
-        future_to_promise(async move {
-            upload_for_import(&storage_import, &source, &options)
-                .await
-                .map_err(|error| to_js_error(&error))
-        })
+        spawn(&self.client, |_| async move { upload_for_import(&storage_import, &source, &options).await })
     }
 
     /// Imports a disk image into a storage in one call: checks the image
@@ -204,11 +199,8 @@ impl CloudManager {
         #[wasm_bindgen(unchecked_param_type = "UploadSource")] source: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ImportFromFileOptions")] options: JsValue,
     ) -> Promise {
-        let client = self.client.clone();
-        future_to_promise(async move {
-            import_from_file(&client, &storage_uuid, &source, &options)
-                .await
-                .map_err(|error| to_js_error(&error))
+        spawn(&self.client, |client| async move {
+            import_from_file(&client, &storage_uuid, &source, &options).await
         })
     }
 }
