@@ -25,6 +25,7 @@ fi
 # `make pkg` that rewrites pkg/dist/ meanwhile. A pack caught in the middle
 # of such a rebuild lacks files, so it is retried.
 installed=bench/node_modules/upcloud-storage
+mkdir -p bench/out
 for attempt in 1 2 3; do
   rm -f bench/out/upcloud-storage-*.tgz
   tarball=$(npm pack ./pkg --pack-destination bench/out --silent | tail -n 1)
@@ -41,7 +42,6 @@ done
 
 # Random bytes, so that nothing on the way can compress them; made once and
 # reused.
-mkdir -p bench/out
 if [ "${BENCH_QUICK:-}" = 1 ]; then upload_bytes=$((64 << 20)); else upload_bytes=$((1 << 30)); fi
 upload_file="bench/out/upload-$upload_bytes.bin"
 if [ "$(stat -c %s "$upload_file" 2>/dev/null || echo 0)" != "$upload_bytes" ]; then
