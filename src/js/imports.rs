@@ -12,8 +12,10 @@ use super::manager::CloudManager;
 use super::storages::spawn;
 use super::waits::{mutate, wait_for_import, wait_options};
 use crate::input::{CreateImport, JsInput};
-use crate::request;
+use crate::error::Error;
+use crate::request::{self, ApiRequest};
 use crate::response;
+use crate::transport::Client;
 
 /// `createStorageImport`'s argument: the core's import options plus the
 /// storage to import into.
@@ -64,12 +66,7 @@ impl CloudManager {
         #[wasm_bindgen(js_name = storageUuid, unchecked_param_type = "string")] storage_uuid: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        spawn(&self.client, |client| async move {
-            let signal = signal_only(&options)?;
-            let uuid = string_arg(&storage_uuid, "storageUuid")?;
-            let request = request::get_import(&uuid)?;
-            to_plain(&call(&client, &request, &signal, response::parse_import).await?)
-        })
+        spawn(&self.client, |client| import_call(client, storage_uuid, options, request::get_import))
     }
 
     /// Cancels the running import of a storage (pass the **storage's** UUID).
@@ -80,12 +77,7 @@ impl CloudManager {
         #[wasm_bindgen(js_name = storageUuid, unchecked_param_type = "string")] storage_uuid: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        spawn(&self.client, |client| async move {
-            let signal = signal_only(&options)?;
-            let uuid = string_arg(&storage_uuid, "storageUuid")?;
-            let request = request::cancel_import(&uuid)?;
-            to_plain(&call(&client, &request, &signal, response::parse_import).await?)
-        })
+        spawn(&self.client, |client| import_call(client, storage_uuid, options, request::cancel_import))
     }
 
     /// Polls the import of a storage until it is `completed` and resolves to
@@ -110,4 +102,17 @@ impl CloudManager {
             to_plain(&wait_for_import(&client, &uuid, &settings, &signal).await?)
         })
     }
+}
+
+/// Sends a request about a storage's import and resolves to the
+/// `StorageImport` the API returns.
+async fn import_call(
+    client: Client,
+    storage_uuid: JsValue,
+    options: JsValue,
+    build: fn(&str) -> Result<ApiRequest, Error>,
+) -> Result<JsValue, Error> {
+    let signal = signal_only(&options)?;
+    let uuid = string_arg(&storage_uuid, "storageUuid")?;
+    to_plain(&call(&client, &build(&uuid)?, &signal, response::parse_import).await?)
 }

@@ -19,7 +19,7 @@ use crate::input::{
     CloneStorage, CreateStorage, DeleteOptions, JsInput, ListOptions, ModifyStorage, StorageFilter, TitleInput,
 };
 use crate::model::StorageState;
-use crate::request;
+use crate::request::{self, ApiRequest};
 use crate::response;
 use crate::transport::Client;
 
@@ -45,7 +45,7 @@ where
     settle(client.clone(), Box::pin(work(client.clone())))
 }
 
-// Not generic, so the wasm holds one copy of `future_to_promise`'s code
+// Not generic, so the wasm contains one copy of `future_to_promise`'s code
 // rather than one for each method.
 fn settle(client: Client, work: Work) -> Promise {
     future_to_promise(async move { work.await.map_err(|error| to_js_error(&redact_error(&client, error))) })
@@ -60,6 +60,38 @@ pub(crate) fn redact_error(client: &Client, mut error: Error) -> Error {
         param.reason = client.redact(&param.reason);
     }
     error
+}
+
+/// Sends a request about one storage that returns nothing (a cancel or a
+/// favorite) and resolves to `undefined`.
+async fn act_on(
+    client: Client,
+    uuid: JsValue,
+    options: JsValue,
+    build: fn(&str) -> Result<ApiRequest, Error>,
+) -> Result<JsValue, Error> {
+    let signal = signal_only(&options)?;
+    let uuid = string_arg(&uuid, "uuid")?;
+    call(&client, &build(&uuid)?, &signal, response::parse_empty).await?;
+    Ok(JsValue::UNDEFINED)
+}
+
+/// Creates a titled copy of a storage (a backup or a template) and resolves
+/// to it.
+async fn titled_copy(
+    client: Client,
+    uuid: JsValue,
+    title: JsValue,
+    options: JsValue,
+    build: fn(&str, &TitleInput) -> Result<ApiRequest, Error>,
+) -> Result<JsValue, Error> {
+    let (signal, mutation): (_, MutationOptions) = options_with(&options)?;
+    let uuid = string_arg(&uuid, "uuid")?;
+    let title = string_arg(&title, "title")?;
+    let request = build(&uuid, &TitleInput { title })?;
+    let wait = mutation.wait_until_online.unwrap_or(false);
+    let storage = mutate(&client, &request, &signal, response::parse_storage, &uuid, wait).await?;
+    storage_to_js(&client, &storage)
 }
 
 fn filter_arg(value: &JsValue) -> Result<StorageFilter, Error> {
@@ -255,13 +287,7 @@ impl CloudManager {
         #[wasm_bindgen(unchecked_param_type = "string")] uuid: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        spawn(&self.client, |client| async move {
-            let signal = signal_only(&options)?;
-            let uuid = string_arg(&uuid, "uuid")?;
-            let request = request::cancel_operation(&uuid)?;
-            call(&client, &request, &signal, response::parse_empty).await?;
-            Ok(JsValue::UNDEFINED)
-        })
+        spawn(&self.client, |client| act_on(client, uuid, options, request::cancel_operation))
     }
 
     /// Takes a backup of a storage now, titled `title`.
@@ -275,15 +301,7 @@ impl CloudManager {
         #[wasm_bindgen(unchecked_param_type = "string")] title: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "MutationOptions")] options: JsValue,
     ) -> Promise {
-        spawn(&self.client, |client| async move {
-            let (signal, mutation): (_, MutationOptions) = options_with(&options)?;
-            let uuid = string_arg(&uuid, "uuid")?;
-            let title = string_arg(&title, "title")?;
-            let request = request::create_backup(&uuid, &TitleInput { title })?;
-            let wait = mutation.wait_until_online.unwrap_or(false);
-            let storage = mutate(&client, &request, &signal, response::parse_storage, &uuid, wait).await?;
-            storage_to_js(&client, &storage)
-        })
+        spawn(&self.client, |client| titled_copy(client, uuid, title, options, request::create_backup))
     }
 
     /// Restores a backup onto the storage it was taken from. Pass the
@@ -318,15 +336,7 @@ impl CloudManager {
         #[wasm_bindgen(unchecked_param_type = "string")] title: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "MutationOptions")] options: JsValue,
     ) -> Promise {
-        spawn(&self.client, |client| async move {
-            let (signal, mutation): (_, MutationOptions) = options_with(&options)?;
-            let uuid = string_arg(&uuid, "uuid")?;
-            let title = string_arg(&title, "title")?;
-            let request = request::templatize_storage(&uuid, &TitleInput { title })?;
-            let wait = mutation.wait_until_online.unwrap_or(false);
-            let storage = mutate(&client, &request, &signal, response::parse_storage, &uuid, wait).await?;
-            storage_to_js(&client, &storage)
-        })
+        spawn(&self.client, |client| titled_copy(client, uuid, title, options, request::templatize_storage))
     }
 
     /// Marks a storage as a favorite (listed by `getStorages('favorite')`).
@@ -337,13 +347,7 @@ impl CloudManager {
         #[wasm_bindgen(unchecked_param_type = "string")] uuid: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        spawn(&self.client, |client| async move {
-            let signal = signal_only(&options)?;
-            let uuid = string_arg(&uuid, "uuid")?;
-            let request = request::add_favorite(&uuid)?;
-            call(&client, &request, &signal, response::parse_empty).await?;
-            Ok(JsValue::UNDEFINED)
-        })
+        spawn(&self.client, |client| act_on(client, uuid, options, request::add_favorite))
     }
 
     /// Removes a storage from the favorites. Resolves to `undefined`.
@@ -353,13 +357,7 @@ impl CloudManager {
         #[wasm_bindgen(unchecked_param_type = "string")] uuid: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        spawn(&self.client, |client| async move {
-            let signal = signal_only(&options)?;
-            let uuid = string_arg(&uuid, "uuid")?;
-            let request = request::remove_favorite(&uuid)?;
-            call(&client, &request, &signal, response::parse_empty).await?;
-            Ok(JsValue::UNDEFINED)
-        })
+        spawn(&self.client, |client| act_on(client, uuid, options, request::remove_favorite))
     }
 
     /// Grows the last partition and its filesystem (ext3, ext4, XFS, NTFS)
