@@ -2,21 +2,20 @@
 // at the mock: the bytes landed, a Content-Length was sent, and progress
 // ended at the total.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { createInterface } from 'node:readline';
+import { cp, mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 
 import {
   createStorage, fileBytes, landedBytes, makeImages, managerFor, outDir, repoRoot, sha256, startUploadMock, TOKEN,
 } from '../lib/setup.mjs';
+import { modulesUnder, serveWorkerd } from '../../support/workerd.mjs';
 
 const run = promisify(execFile);
 const DENO = join(repoRoot, 'node_modules/.bin/deno');
-const WORKERD = join(repoRoot, 'node_modules/.bin/workerd');
 
 let mock;
 let manager;
@@ -65,15 +64,6 @@ for (const asStream of [false, true]) {
   });
 }
 
-async function filesUnder(dir) {
-  const found = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    found.push(...(entry.isDirectory() ? await filesUnder(path) : [path]));
-  }
-  return found;
-}
-
 /** Starts workerd with the suite's Worker and the built package beside it. */
 async function startWorkerd() {
   const dir = join(outDir, 'workerd');
@@ -81,65 +71,7 @@ async function startWorkerd() {
   await mkdir(dir, { recursive: true });
   await cp(join(repoRoot, 'tests/upload/workerd/worker.mjs'), join(dir, 'worker.mjs'));
   await cp(join(repoRoot, 'pkg'), join(dir, 'pkg'), { recursive: true });
-
-  const modules = ['(name = "worker.mjs", esModule = embed "worker.mjs")'];
-  for (const file of await filesUnder(join(dir, 'pkg'))) {
-    const name = relative(dir, file);
-    if (name.endsWith('.wasm')) {
-      modules.push(`(name = "${name}", wasm = embed "${name}")`);
-    } else if (name.endsWith('.js')) {
-      modules.push(`(name = "${name}", esModule = embed "${name}")`);
-    }
-  }
-  await writeFile(join(dir, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
-
-const config :Workerd.Config = (
-  services = [
-    (name = "main", worker = .worker),
-    # Loopback only: the Worker talks to the local mock alone.
-    (name = "internet", network = (allow = ["local"])),
-  ],
-  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
-);
-
-const worker :Workerd.Worker = (
-  modules = [
-    ${modules.join(',\n    ')}
-  ],
-  compatibilityDate = "2025-06-01",
-);
-`);
-
-  const child = spawn(WORKERD, ['serve', '--control-fd', '3', 'config.capnp'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
-  const logs = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => logs.push(line));
-  }
-  const exited = new Promise((done) => child.once('exit', done));
-  const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`workerd did not start:\n${logs.join('\n')}`)), 30_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`workerd exited with ${code}:\n${logs.join('\n')}`));
-    });
-    createInterface({ input: child.stdio[3] }).on('line', (line) => {
-      const message = JSON.parse(line);
-      if (message.event === 'listen' && message.socket === 'http') {
-        clearTimeout(timer);
-        resolve(message.port);
-      }
-    });
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    logs,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-      }
-      await exited;
-    },
-  };
+  return serveWorkerd(dir, ['worker.mjs', ...await modulesUnder(dir, 'pkg')]);
 }
 
 function expectedBytes(length) {
