@@ -336,7 +336,7 @@ fn corrupt(detail: &str) -> UploadError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
+    use crate::upload::testing::xz;
 
     /// Runs a scan over an in-memory file.
     fn scan(file: &[u8]) -> Result<UncompressedSize, UploadError> {
@@ -351,21 +351,6 @@ mod tests {
             }
         }
         panic!("scan did not finish");
-    }
-
-    fn xz_command(args: &[&str], input: &[u8]) -> Option<Vec<u8>> {
-        let mut child = std::process::Command::new("xz")
-            .args(args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .ok()?;
-        let mut stdin = child.stdin.take()?;
-        let input = input.to_vec();
-        let writer = std::thread::spawn(move || stdin.write_all(&input));
-        let output = child.wait_with_output().ok()?;
-        writer.join().ok()?.ok()?;
-        output.status.success().then_some(output.stdout)
     }
 
     /// Builds a single-stream xz file by hand: one block holding `data` as an
@@ -584,7 +569,7 @@ mod tests {
         let data: Vec<u8> = (0..3_000_000u32)
             .map(|i| (i % 251) as u8 ^ (i >> 12) as u8)
             .collect();
-        let Some(single) = xz_command(&["-z", "-c", "-1", "--block-size=1MiB"], &data) else {
+        let Some(single) = xz(&["-z", "-c", "-1", "--block-size=1MiB"], &data) else {
             eprintln!("skipping: the xz tool is not installed");
             return;
         };
@@ -594,7 +579,7 @@ mod tests {
         );
 
         let mut concatenated = single.clone();
-        concatenated.extend_from_slice(&xz_command(&["-z", "-c", "-0"], &data[..1000]).unwrap());
+        concatenated.extend_from_slice(&xz(&["-z", "-c", "-0"], &data[..1000]).unwrap());
         assert_eq!(
             scan(&concatenated),
             Ok(UncompressedSize::Exact(data.len() as u64 + 1000))

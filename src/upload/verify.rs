@@ -363,6 +363,7 @@ fn to_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::upload::testing::xz;
     use flate2::write::GzEncoder;
     use flate2::Compression;
 
@@ -384,21 +385,6 @@ mod tests {
         let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
         encoder.write_all(data).unwrap();
         encoder.finish().unwrap()
-    }
-
-    fn xz(args: &[&str], data: &[u8]) -> Option<Vec<u8>> {
-        let mut child = std::process::Command::new("xz")
-            .args(args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .ok()?;
-        let mut stdin = child.stdin.take()?;
-        let input = data.to_vec();
-        let writer = std::thread::spawn(move || stdin.write_all(&input));
-        let output = child.wait_with_output().ok()?;
-        writer.join().ok()?.ok()?;
-        output.status.success().then_some(output.stdout)
     }
 
     /// Feeds `input` in chunks of `chunk` bytes.
