@@ -27,12 +27,11 @@ struct CredentialsInput {
 
 impl JsInput for CredentialsInput {}
 
-/// The data options; `fetch` and `logger` are functions and are read apart.
+/// The data options. `fetch` and `logger` are functions and `baseUrl` may be
+/// a `URL` object, so those are read apart.
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ManagerOptions {
-    #[serde(default)]
-    base_url: Option<String>,
     #[serde(default)]
     timeout_ms: Option<f64>,
     #[serde(default)]
@@ -72,13 +71,14 @@ impl CloudManager {
 
 fn build(credentials: JsValue, options: JsValue) -> Result<Client, Error> {
     let credentials = parse_credentials(&credentials)?;
-    let (data, functions) = split_members(&options, &["fetch", "logger"], "options")?;
+    let (data, members) = split_members(&options, &["fetch", "logger", "baseUrl"], "options")?;
     let options: ManagerOptions = parse_arg(&data, "options")?;
-    let [fetch, logger] = <[JsValue; 2]>::try_from(functions).unwrap_or_default();
+    let [fetch, logger, base_url] = <[JsValue; 3]>::try_from(members).unwrap_or_default();
 
-    let base_url = match options.base_url {
-        Some(url) => check_base_url(&url)?,
-        None => DEFAULT_BASE_URL.to_owned(),
+    let base_url = if base_url.is_undefined() || base_url.is_null() {
+        DEFAULT_BASE_URL.to_owned()
+    } else {
+        check_base_url(&url_text(&base_url).ok_or_else(bad_base_url)?)?
     };
     let timeout_ms = match options.timeout_ms {
         None => Some(DEFAULT_TIMEOUT_MS),
@@ -151,15 +151,35 @@ fn parse_credentials(value: &JsValue) -> Result<Credentials, Error> {
     }
 }
 
+/// Reads `baseUrl` given as a string or as a `URL` object (its `href`).
+fn url_text(value: &JsValue) -> Option<String> {
+    if let Some(text) = value.as_string() {
+        return Some(text);
+    }
+    if !value.is_object() {
+        return None;
+    }
+    // Reflect::get catches a throwing getter, so a hostile object cannot
+    // unwind through the constructor.
+    js_sys::Reflect::get(value, &"href".into()).ok()?.as_string()
+}
+
+fn bad_base_url() -> Error {
+    Error::validation(
+        "baseUrl",
+        "baseUrl must be an http(s) URL without credentials, query or fragment, such as https://api.upcloud.com/1.3.",
+    )
+}
+
 fn check_base_url(url: &str) -> Result<String, Error> {
     let trimmed = url.trim_end_matches('/');
     let has_scheme = trimmed.starts_with("https://") || trimmed.starts_with("http://");
     let host = trimmed.split("://").nth(1).unwrap_or_default();
-    if !has_scheme || host.is_empty() || host.contains('@') {
-        return Err(Error::validation(
-            "baseUrl",
-            "baseUrl must be an http(s) URL without credentials, such as https://api.upcloud.com/1.3.",
-        ));
+    // Paths are appended to the base URL, so a query or fragment in it
+    // would swallow them.
+    let has_extras = trimmed.contains(['?', '#']);
+    if !has_scheme || host.is_empty() || host.contains('@') || has_extras {
+        return Err(bad_base_url());
     }
     Ok(trimmed.to_owned())
 }

@@ -30,8 +30,8 @@ export type Logger =
 
 /** Options of `new CloudManager(credentials, options)`. */
 export interface ManagerOptions {
-  /** API root including the version. Default `https://api.upcloud.com/1.3`. */
-  baseUrl?: string;
+  /** API root including the version, without query or fragment. Default `https://api.upcloud.com/1.3`. */
+  baseUrl?: string | URL;
   /** Time limit of each call, retries included, in milliseconds. Default 60 000. */
   timeoutMs?: number;
   /** How many times a failed attempt may be repeated (0–10). Default 3. */

@@ -437,7 +437,7 @@ test('50 GiB writtenBytes stays exact', async () => {
   assert.equal(details.errorCode, null);
 });
 
-test('functions, symbols and BigInts in options are not data', async () => {
+test('non-data option values rejected', async () => {
   for (const value of [() => 1, Symbol('s'), 10n]) {
     await control.clearRequests();
     const error = assertError(
@@ -449,12 +449,12 @@ test('functions, symbols and BigInts in options are not data', async () => {
   }
 });
 
-test('a lone surrogate in a title is sent as U+FFFD', async () => {
+test('lone surrogate sent as U+FFFD', async () => {
   const created = await disk('broken \uD800 pair');
   assert.equal(created.title, 'broken \uFFFD pair');
 });
 
-test('a response field of the wrong type is named by its path', async () => {
+test('wrong response field named by path', async () => {
   const body = JSON.stringify({ storages: { storage: [
     { uuid: '01aaaaaa-0000-4000-8000-000000000001', title: 'a', size: 10, state: 'online', type: 'normal', access: 'private' },
     { uuid: '01aaaaaa-0000-4000-8000-000000000002', title: 'b', size: 'ten', state: 'online', type: 'normal', access: 'private' },
@@ -468,9 +468,10 @@ test('a response field of the wrong type is named by its path', async () => {
   assert.doesNotMatch(error.message, /ten/);
 });
 
-test('a list result is an array of Storage objects with null for absent values', async () => {
+test('list results are Storage objects', async () => {
   const listed = await manager.getStorages('private');
-  assert.ok(Array.isArray(listed) && listed.length > 0);
+  assert.ok(Array.isArray(listed));
+  assert.ok(listed.length > 0);
   for (const item of listed) {
     assert.ok(item instanceof Storage);
     assert.equal(typeof item.size, 'number');
@@ -533,6 +534,25 @@ test('misspelt wait state is rejected', async () => {
 });
 
 // Secrets that a runtime, a custom fetch or a server quotes back.
+
+test('baseUrl may be a URL object', async () => {
+  const fromUrl = new CloudManager({ token: TOKEN }, { baseUrl: new URL(mock.apiBase) });
+  assert.ok(Array.isArray(await fromUrl.getStorages()));
+});
+
+test('baseUrl query or fragment rejected', () => {
+  const cases = [`${mock.apiBase}?debug=1`, `${mock.apiBase}#top`, new URL(`${mock.apiBase}?a=b`), { href: 42 }, 42];
+  for (const baseUrl of cases) {
+    let thrown;
+    try {
+      new CloudManager({ token: TOKEN }, { baseUrl });
+    } catch (error) {
+      thrown = error;
+    }
+    assertError(thrown, { code: 'VALIDATION_ERROR', status: null });
+    assert.equal(thrown.field, 'baseUrl');
+  }
+});
 
 test('malformed credentials are rejected by name', () => {
   const cases = [

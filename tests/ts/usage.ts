@@ -21,6 +21,8 @@ async function readme(): Promise<void> {
     fetch: (input, init) => fetch(input, init),
     logger: (level, message, fields) => console.log(level, message, fields.status, fields.durationMs),
   });
+  const byUrl = new CloudManager({ token: 'ucat_example' }, { baseUrl: new URL('http://127.0.0.1:8080/1.3') });
+  const templates: Storage[] = await byUrl.getStorages('template');
 
   const disk: Storage = await manager.createStorage({
     zone: 'fi-hel1',
