@@ -67,7 +67,47 @@ fn input_error<T: JsInput>(argument: &str, path: &str, message: &str) -> Error {
         );
     }
 
-    Error::validation(field, format!("invalid {argument}: {}", friendly_serde_message(message)))
+    let message = describe(argument, &field, &friendly_serde_message(message));
+    Error::validation(field, message)
+}
+
+/// Rewords serde's "invalid type: map, expected a string" and "missing
+/// field `title`" in JavaScript's terms, naming the field.
+fn describe(argument: &str, field: &str, text: &str) -> String {
+    let subject = if field == argument { argument.to_string() } else { format!("`{field}`") };
+    let mismatch = text.strip_prefix("invalid type: ").or_else(|| text.strip_prefix("invalid value: "));
+    if let Some((found, expected)) = mismatch.and_then(|rest| rest.split_once(", expected ")) {
+        return format!("{subject} must be {}, not {}.", js_expected(expected), js_found(found));
+    }
+    if text.starts_with("missing field `") {
+        return format!("{subject} is missing from {argument}.");
+    }
+    if let Some((_, choices)) = text.split_once("`…`, expected one of ") {
+        return format!("{subject} must be one of {choices}.");
+    }
+    format!("invalid {argument}: {text}")
+}
+
+/// Names serde's description of a given value as JS would.
+fn js_found(found: &str) -> String {
+    let literal = found.split_once(" `").and_then(|(_, rest)| rest.strip_suffix('`'));
+    match found {
+        "map" => "an object".to_string(),
+        "sequence" => "an array".to_string(),
+        "unit value" => "null".to_string(),
+        _ if found.starts_with("string") || found.starts_with("character") => "a string".to_string(),
+        _ => literal.unwrap_or(found).to_string(),
+    }
+}
+
+/// Names serde's description of an expected type as JS would.
+fn js_expected(expected: &str) -> &str {
+    match expected {
+        "a sequence" => "an array",
+        "a map" => "an object",
+        _ if expected.starts_with("struct ") => "an object",
+        _ => expected,
+    }
 }
 
 fn backticked_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
@@ -434,8 +474,35 @@ mod tests {
     fn wrong_type_names_the_field() {
         let error = decode::<CreateStorage>(json!({"zone": "fi-hel1", "size": "10", "title": "t"})).unwrap_err();
         assert_eq!(error.field.as_deref(), Some("size"));
-        assert!(error.message.contains("expected a whole number"), "{}", error.message);
+        assert!(error.message.contains("`size` must be a whole number, not a string"), "{}", error.message);
         assert!(!error.message.contains("\"10\""), "{}", error.message);
+    }
+
+    #[test]
+    fn type_errors_use_javascript_words() {
+        let cases = [
+            (json!({"zone": {}, "size": 10, "title": "t"}), "`zone` must be a string, not an object."),
+            (json!({"zone": "fi-hel1", "size": [1], "title": "t"}), "`size` must be a whole number, not an array."),
+            (json!({"zone": "fi-hel1", "size": 1.5, "title": "t"}), "`size` must be a whole number, not 1.5."),
+            (json!({"zone": "fi-hel1", "size": -1, "title": "t"}), "`size` must be a whole number, not -1."),
+            (json!({"zone": "fi-hel1", "size": 10, "title": null}), "`title` must be a string, not null."),
+            (json!({"zone": "fi-hel1", "size": 10, "title": "t", "encrypted": "yes"}), "`encrypted` must be true or false, not a string."),
+            (json!({"zone": "fi-hel1", "size": 10, "title": "t", "labels": {}}), "`labels` must be an array, not an object."),
+            (json!({"zone": "fi-hel1", "size": 10}), "`title` is missing from options."),
+            (json!("x"), "options must be an object, not a string."),
+        ];
+        for (input, expected) in cases {
+            let error = decode::<CreateStorage>(input.clone()).unwrap_err();
+            assert_eq!(error.message, expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn unknown_choice_lists_the_choices() {
+        let error = decode::<ListOptions>(json!({"filter": "bogus"})).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("filter"));
+        assert!(!error.message.contains("bogus"), "{}", error.message);
+        assert!(error.message.starts_with("`filter` must be one of `all`, `normal`"), "{}", error.message);
     }
 
     #[test]
