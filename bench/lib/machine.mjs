@@ -19,13 +19,23 @@ function cpuModel() {
   return match ? match[1].trim() : os.cpus()[0]?.model ?? 'unknown';
 }
 
+/**
+ * Returns the short commit id, marked when tracked files differ from it.
+ * RESULTS.md itself is left out, because a run rewrites it.
+ */
+function commit(repoRoot) {
+  const id = commandOutput('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD']);
+  const changed = commandOutput('git', ['-C', repoRoot, 'status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/RESULTS.md']);
+  return changed === '' ? id : `${id} with uncommitted changes`;
+}
+
 /** Returns name/value pairs that describe this machine and the tools used. */
 export function describeMachine({ repoRoot }) {
   const workerd = `${repoRoot}/node_modules/.bin/workerd`;
 
   return [
     ['Date (UTC)', new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z')],
-    ['Commit', commandOutput('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD'])],
+    ['Commit', commit(repoRoot)],
     ['CPU', `${cpuModel()}, ${os.availableParallelism()} cores (nproc ${commandOutput('nproc', [])})`],
     ['Memory', `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`],
     ['Kernel', `${os.type()} ${os.release()}`],
