@@ -240,6 +240,17 @@ fn decode_error_names_path_not_value() {
 }
 
 #[test]
+fn byte_order_mark_is_ignored() {
+    let mut body = b"\xEF\xBB\xBF".to_vec();
+    body.extend_from_slice(&bytes(json!({ "storage": storage_body() })));
+    assert!(parse_storage(200, JSON, &body).is_ok());
+
+    let mut error_body = b"\xEF\xBB\xBF".to_vec();
+    error_body.extend_from_slice(br#"{"error":{"error_code":"STORAGE_NOT_FOUND","error_message":"gone"}}"#);
+    assert_eq!(parse_storage(404, JSON, &error_body).unwrap_err().code, "STORAGE_NOT_FOUND");
+}
+
+#[test]
 fn trailing_data_is_decode_error() {
     let mut body = bytes(json!({ "storage": storage_body() }));
     body.extend_from_slice(b" {}");

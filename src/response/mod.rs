@@ -35,7 +35,8 @@ fn decode<T: DeserializeOwned>(status: u16, body: &[u8], what: &str) -> Result<T
         let reason = if error.is_syntax() || error.is_eof() {
             "it is not valid JSON".to_string()
         } else {
-            let path = path::path_at(body, error.line(), error.column());
+            let whole_object = error.to_string().starts_with("missing field");
+            let path = path::path_at(body, error.line(), error.column(), whole_object);
             let text = redact_quoted(&error.to_string());
             let text = text.split(" at line ").next().unwrap_or_default().to_string();
             format!("{text} at `{path}`")
@@ -60,10 +61,16 @@ fn parse<T: DeserializeOwned>(
     body: &[u8],
     what: &str,
 ) -> Result<T, Error> {
+    let body = without_bom(body);
     if !is_success(status) {
         return Err(error_from_response(status, content_type, body));
     }
     decode(status, body, what)
+}
+
+/// Drops a UTF-8 byte order mark, which `Response.text()` would drop too.
+fn without_bom(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
 }
 
 #[derive(Deserialize)]
@@ -149,6 +156,6 @@ pub fn parse_empty(status: u16, content_type: Option<&str>, body: &[u8]) -> Resu
     if is_success(status) {
         Ok(())
     } else {
-        Err(error_from_response(status, content_type, body))
+        Err(error_from_response(status, content_type, without_bom(body)))
     }
 }

@@ -8,8 +8,10 @@
 enum Frame {
     /// An object, with the key whose value is being read, if any.
     Object(Option<String>),
-    /// An array, with the index of the item being read.
-    Array(usize),
+    /// An array, with the index of the item being read. `started` is false
+    /// until the first item begins, because an error right after `[` is
+    /// about the array itself.
+    Array { item: usize, started: bool },
 }
 
 /// Converts a one-based `line` and `column`, as serde_json counts them, to a byte offset.
@@ -28,18 +30,28 @@ fn offset_of(body: &[u8], line: usize, column: usize) -> usize {
 
 /// Returns the path of the value at `line` and `column` of `body`, such as
 /// `storages.storage[3].size`, or `.` for the top-level value.
-pub(crate) fn path_at(body: &[u8], line: usize, column: usize) -> String {
+/// `whole_object` tells that the error is about an object as a whole, as a
+/// missing field is.
+pub(crate) fn path_at(body: &[u8], line: usize, column: usize, whole_object: bool) -> String {
     let end = offset_of(body, line, column);
     let mut stack: Vec<Frame> = Vec::new();
     let mut index = 0;
     while index < end {
-        match body[index] {
+        let byte = body[index];
+        if let Some(Frame::Array { started: started @ false, .. }) = stack.last_mut() {
+            if !byte.is_ascii_whitespace() && byte != b']' {
+                *started = true;
+            }
+        }
+        match byte {
             b'{' => stack.push(Frame::Object(None)),
-            b'[' => stack.push(Frame::Array(0)),
-            // serde_json reports a missing field just past the object's
-            // closing brace, so the error is about that object as a whole.
+            b'[' => stack.push(Frame::Array { item: 0, started: false }),
+            // serde_json reports an error that has no position of its own
+            // (a missing field, or a field whose own checks failed) just past
+            // the closing brace of the object it belongs to. The object is
+            // still the one being read.
             b'}' if index + 1 == end => {
-                if let Some(Frame::Object(key)) = stack.last_mut() {
+                if let (true, Some(Frame::Object(key))) = (whole_object, stack.last_mut()) {
                     *key = None;
                 }
             }
@@ -47,7 +59,7 @@ pub(crate) fn path_at(body: &[u8], line: usize, column: usize) -> String {
                 stack.pop();
             }
             b',' => match stack.last_mut() {
-                Some(Frame::Array(item)) => *item += 1,
+                Some(Frame::Array { item, .. }) => *item += 1,
                 Some(Frame::Object(key)) => *key = None,
                 None => {}
             },
@@ -79,8 +91,8 @@ fn render(stack: &[Frame]) -> String {
                 }
                 path.push_str(key);
             }
-            Frame::Object(None) => break,
-            Frame::Array(item) => path.push_str(&format!("[{item}]")),
+            Frame::Object(None) | Frame::Array { started: false, .. } => break,
+            Frame::Array { item, .. } => path.push_str(&format!("[{item}]")),
         }
     }
     if path.is_empty() {
@@ -102,7 +114,8 @@ mod tests {
 
     fn path_of_error(body: &str) -> String {
         let error = serde_json::from_str::<Envelope>(body).unwrap_err();
-        path_at(body.as_bytes(), error.line(), error.column())
+        let whole_object = error.to_string().starts_with("missing field");
+        path_at(body.as_bytes(), error.line(), error.column(), whole_object)
     }
 
     #[test]
@@ -130,8 +143,20 @@ mod tests {
     }
 
     #[test]
+    fn names_the_last_field_when_its_own_check_fails() {
+        let body = r#"{"storage": {"uuid": "u", "title": "t", "state": "online", "size": ""}}"#;
+        assert_eq!(path_of_error(body), "storage.size");
+    }
+
+    #[test]
+    fn names_a_field_given_an_array() {
+        let body = r#"{"storage": {"uuid": "u", "size": [1], "title": "t"}}"#;
+        assert_eq!(path_of_error(body), "storage.size");
+    }
+
+    #[test]
     fn survives_positions_past_the_end() {
-        assert_eq!(path_at(b"{\"a\": [1, 2", 9, 99), "a[1]");
-        assert_eq!(path_at(b"", 1, 1), ".");
+        assert_eq!(path_at(b"{\"a\": [1, 2", 9, 99, false), "a[1]");
+        assert_eq!(path_at(b"", 1, 1, false), ".");
     }
 }
