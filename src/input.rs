@@ -75,6 +75,11 @@ fn input_error<T: JsInput>(argument: &str, path: &str, message: &str) -> Error {
 /// field `title`" in JavaScript's terms, naming the field.
 fn describe(argument: &str, field: &str, text: &str) -> String {
     let subject = if field == argument { argument.to_string() } else { format!("`{field}`") };
+    if let Some((found, _)) = text.strip_prefix("invalid value: ").and_then(|rest| rest.split_once(", expected ")) {
+        if found.starts_with("integer") || found.starts_with("floating point") {
+            return format!("{subject} is out of range.");
+        }
+    }
     let mismatch = text.strip_prefix("invalid type: ").or_else(|| text.strip_prefix("invalid value: "));
     if let Some((found, expected)) = mismatch.and_then(|rest| rest.split_once(", expected ")) {
         return format!("{subject} must be {}, not {}.", js_expected(expected), js_found(found));
@@ -82,21 +87,25 @@ fn describe(argument: &str, field: &str, text: &str) -> String {
     if text.starts_with("missing field `") {
         return format!("{subject} is missing from {argument}.");
     }
-    if let Some((_, choices)) = text.split_once("`…`, expected one of ") {
+    if let Some((_, choices)) = text.split_once("`…`, expected ") {
+        let choices = choices.strip_prefix("one of ").unwrap_or(choices);
         return format!("{subject} must be one of {choices}.");
     }
     format!("invalid {argument}: {text}")
 }
 
-/// Names serde's description of a given value as JS would.
-fn js_found(found: &str) -> String {
-    let literal = found.split_once(" `").and_then(|(_, rest)| rest.strip_suffix('`'));
-    match found {
-        "map" => "an object".to_string(),
-        "sequence" => "an array".to_string(),
-        "unit value" => "null".to_string(),
-        _ if found.starts_with("string") || found.starts_with("character") => "a string".to_string(),
-        _ => literal.unwrap_or(found).to_string(),
+/// Names the kind of a given value as JS would. The value itself is left
+/// out, because it may be a secret.
+fn js_found(found: &str) -> &str {
+    match found.split(" `").next().unwrap_or(found) {
+        "map" => "an object",
+        "sequence" => "an array",
+        "unit value" => "null",
+        "boolean" => "a boolean",
+        "integer" => "a number",
+        "floating point" => "a fractional number",
+        kind if kind.starts_with("string") || kind.starts_with("character") => "a string",
+        kind => kind,
     }
 }
 
@@ -105,6 +114,8 @@ fn js_expected(expected: &str) -> &str {
     match expected {
         "a sequence" => "an array",
         "a map" => "an object",
+        // serde's words for an enum given a value that is not a string.
+        "string or map" | "map with a single key" => "a string",
         _ if expected.starts_with("struct ") => "an object",
         _ => expected,
     }
@@ -117,11 +128,17 @@ fn backticked_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
 }
 
 fn friendly_serde_message(message: &str) -> String {
-    let mut redacted = redact_quoted(message);
-    // An unknown enum value is quoted in backticks; it may be anything the caller passed.
-    if let Some(value) = backticked_after(&redacted, "unknown variant `") {
-        redacted = redacted.replacen(&format!("`{value}`"), "`…`", 1);
-    }
+    // An unknown enum value is quoted in backticks and may be anything the
+    // caller passed, backticks and quotes included. It ends at the last
+    // "`, expected ", because the list of choices follows it.
+    let marker = "unknown variant `";
+    let message = match (message.find(marker), message.rfind("`, expected ")) {
+        (Some(start), Some(end)) if end >= start + marker.len() => {
+            format!("{}unknown variant `…{}", &message[..start], &message[end..])
+        }
+        _ => message.to_string(),
+    };
+    let redacted = redact_quoted(&message);
     let redacted = redacted
         .split(" at line ")
         .next()
@@ -483,8 +500,10 @@ mod tests {
         let cases = [
             (json!({"zone": {}, "size": 10, "title": "t"}), "`zone` must be a string, not an object."),
             (json!({"zone": "fi-hel1", "size": [1], "title": "t"}), "`size` must be a whole number, not an array."),
-            (json!({"zone": "fi-hel1", "size": 1.5, "title": "t"}), "`size` must be a whole number, not 1.5."),
-            (json!({"zone": "fi-hel1", "size": -1, "title": "t"}), "`size` must be a whole number, not -1."),
+            (json!({"zone": "fi-hel1", "size": 1.5, "title": "t"}), "`size` must be a whole number, not a fractional number."),
+            (json!({"zone": "fi-hel1", "size": -1, "title": "t"}), "`size` is out of range."),
+            (json!({"zone": "fi-hel1", "size": 5_000_000_000u64, "title": "t"}), "`size` is out of range."),
+            (json!({"zone": "fi-hel1", "size": 10, "title": 5}), "`title` must be a string, not a number."),
             (json!({"zone": "fi-hel1", "size": 10, "title": null}), "`title` must be a string, not null."),
             (json!({"zone": "fi-hel1", "size": 10, "title": "t", "encrypted": "yes"}), "`encrypted` must be true or false, not a string."),
             (json!({"zone": "fi-hel1", "size": 10, "title": "t", "labels": {}}), "`labels` must be an array, not an object."),
@@ -495,6 +514,17 @@ mod tests {
             let error = decode::<CreateStorage>(input.clone()).unwrap_err();
             assert_eq!(error.message, expected, "{input}");
         }
+    }
+
+    #[test]
+    fn unknown_choice_never_echoes_the_value() {
+        for value in ["se`cret", "se\"cret", "se`cret`, expected x", "`"] {
+            let error = decode::<ListOptions>(json!({ "filter": value })).unwrap_err();
+            assert!(!error.message.contains("cret"), "{}", error.message);
+            assert!(error.message.starts_with("`filter` must be one of `all`"), "{}", error.message);
+        }
+        let error = decode::<DeleteOptions>(json!({ "backups": 5 })).unwrap_err();
+        assert!(!error.message.contains('5'), "{}", error.message);
     }
 
     #[test]
