@@ -35,9 +35,7 @@ function copy(value, depth) {
     case 'bigint':
       throw NOT_PLAIN;
     case 'string':
-      // JSON.stringify escapes a lone surrogate, which serde_json rejects,
-      // so it becomes U+FFFD, as TextEncoder would make it.
-      return typeof value.toWellFormed === 'function' ? value.toWellFormed() : value;
+      return wellFormed(value);
     case 'object':
       break;
     default:
@@ -54,7 +52,30 @@ function copy(value, depth) {
   }
   const result = {};
   for (const key of Object.keys(value)) {
-    result[key] = copy(value[key], depth + 1);
+    result[wellFormed(key)] = copy(value[key], depth + 1);
+  }
+  return result;
+}
+
+/**
+ * Replaces each lone surrogate in `text` with U+FFFD, as TextEncoder does.
+ * JSON.stringify would escape it, and serde_json rejects that escape.
+ */
+function wellFormed(text) {
+  if (typeof text.toWellFormed === 'function') {
+    return text.toWellFormed();
+  }
+  // Runtimes from before String.prototype.toWellFormed (2023).
+  let result = '';
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1);
+    if (unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+      result += text[i] + text[i + 1];
+      i++;
+    } else {
+      result += unit >= 0xd800 && unit <= 0xdfff ? '\uFFFD' : text[i];
+    }
   }
   return result;
 }

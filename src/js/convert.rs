@@ -41,7 +41,8 @@ fn to_json<T: Serialize + ?Sized>(value: &T, capacity: usize) -> Result<Vec<u8>,
 
 /// Converts a serializable value to plain JS data. `None` becomes `null`
 /// rather than `undefined`, so `JSON.stringify` keeps the key, and maps
-/// become objects. Integers up to 2^53 stay exact numbers.
+/// become objects. Integers up to 2^53 stay exact numbers; larger ones,
+/// which would be byte counts over 8 PiB, are rounded as JS numbers are.
 pub(crate) fn to_plain<T: Serialize>(value: &T) -> Result<JsValue, Error> {
     Ok(parse_data(&to_json(value, STORAGE_JSON_BYTES)?))
 }

@@ -4,7 +4,7 @@
 //! (the seam for proxies and tests) and it looks fetch up on a window or
 //! worker global, which workerd and Node do not provide. So fetch is called
 //! here through js-sys, looked up on `globalThis` at each call, and the
-//! response is read through js-sys as well.
+//! body is read by `fetch.js`.
 
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -19,6 +19,12 @@ extern "C" {
     // `window` among other names; the shipped JS must not mention `window`.
     #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
     static GLOBAL_THIS: JsValue;
+}
+
+#[wasm_bindgen(module = "/src/transport/fetch.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = readBody, catch)]
+    fn read_body(response: &JsValue) -> Result<Promise, JsValue>;
 }
 
 /// A request ready for the wire. The URL is absolute.
@@ -71,18 +77,15 @@ pub(crate) async fn send(
     let content_type = header(&response, "content-type");
     let retry_after = header(&response, "retry-after");
 
-    // Bytes rather than text, because the parsers read UTF-8. Copying an
-    // ArrayBuffer into wasm memory skips decoding the body to a JS string
-    // and encoding it back.
-    let buffer = call_method(&response, "arrayBuffer").map_err(|error| failure(signal, &error, request.url))?;
-    let buffer = JsFuture::from(signal.race(&Promise::resolve(&buffer)))
+    // Bytes rather than text, because the parsers read UTF-8. Copying them
+    // into wasm memory skips decoding the body to a JS string and encoding
+    // it back.
+    let bytes = read_body(&response).map_err(|error| failure(signal, &error, request.url))?;
+    let body = JsFuture::from(signal.race(&bytes))
         .await
-        .map_err(|error| failure(signal, &error, request.url))?;
-    let body = if buffer.is_instance_of::<js_sys::ArrayBuffer>() {
-        Uint8Array::new(&buffer).to_vec()
-    } else {
-        Vec::new()
-    };
+        .map_err(|error| failure(signal, &error, request.url))?
+        .unchecked_into::<Uint8Array>()
+        .to_vec();
 
     Ok(HttpResponse { status, content_type, retry_after, body })
 }
@@ -144,11 +147,6 @@ fn response_status(response: &JsValue) -> Result<u16, FetchFailure> {
 fn header(response: &JsValue, name: &str) -> Option<String> {
     let headers = Reflect::get(response, &"headers".into()).ok()?;
     call_method_with(&headers, "get", &name.into()).ok()?.as_string()
-}
-
-fn call_method(target: &JsValue, name: &str) -> Result<JsValue, JsValue> {
-    let method: Function = Reflect::get(target, &name.into())?.dyn_into()?;
-    method.call0(target)
 }
 
 fn call_method_with(target: &JsValue, name: &str, argument: &JsValue) -> Result<JsValue, JsValue> {

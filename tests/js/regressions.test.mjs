@@ -468,6 +468,30 @@ test('wrong response field named by path', async () => {
   assert.doesNotMatch(error.message, /ten/);
 });
 
+test('custom fetch bodies of every byte kind', async () => {
+  const body = JSON.stringify({ storages: { storage: [
+    { uuid: '01aaaaaa-0000-4000-8000-000000000001', title: 'a', size: 10, state: 'online', type: 'normal', access: 'private' },
+  ] } });
+  const headers = new Headers({ 'content-type': 'application/json' });
+  const encoded = new TextEncoder().encode(body);
+  const responses = {
+    'Node Buffer': { status: 200, headers, arrayBuffer: async () => Buffer.from(body) },
+    'text() only': { status: 200, headers, text: async () => body },
+    'byte order mark': { status: 200, headers, arrayBuffer: async () => new Uint8Array([0xef, 0xbb, 0xbf, ...encoded]).buffer },
+  };
+  for (const [name, response] of Object.entries(responses)) {
+    const canned = new CloudManager({ token: TOKEN }, { baseUrl: 'http://127.0.0.1:9/1.3', fetch: async () => response });
+    const listed = await canned.getStorages();
+    assert.equal(listed.length, 1, name);
+    assert.equal(listed[0].title, 'a', name);
+  }
+
+  const wrong = { status: 200, headers, arrayBuffer: async () => 42 };
+  const canned = new CloudManager({ token: TOKEN }, { baseUrl: 'http://127.0.0.1:9/1.3', retries: 0, fetch: async () => wrong });
+  const error = assertError(await rejectionOf(canned.getStorages()), { code: 'NETWORK_ERROR' });
+  assert.match(error.message, /not to bytes/);
+});
+
 test('list results are Storage objects', async () => {
   const listed = await manager.getStorages('private');
   assert.ok(Array.isArray(listed));
