@@ -77,7 +77,10 @@ const worker :Workerd.Worker = (
   const exited = new Promise((done) => child.once('exit', done));
 
   const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`workerd did not start:\n${logs.join('\n')}`)), startTimeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`workerd did not start:\n${logs.join('\n')}`));
+    }, startTimeoutMs);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`workerd exited with ${code}:\n${logs.join('\n')}`));
