@@ -1,4 +1,4 @@
-//! Where in a JSON body a decoding error happened, as a field path.
+//! The field path of a decoding error in a JSON body.
 //!
 //! serde_json reports only a line and a column. Tracking the path during
 //! decoding slows every decode and makes the wasm larger. So the path is
@@ -30,8 +30,8 @@ fn offset_of(body: &[u8], line: usize, column: usize) -> usize {
 
 /// Returns the path of the value at `line` and `column` of `body`, such as
 /// `storages.storage[3].size`, or `.` for the top-level value.
-/// `whole_object` tells that the error is about an object as a whole, as a
-/// missing field is.
+/// `whole_object` is true when the error concerns an object as a whole, as a
+/// missing field does.
 pub(crate) fn path_at(body: &[u8], line: usize, column: usize, whole_object: bool) -> String {
     let end = offset_of(body, line, column);
     let mut stack: Vec<Frame> = Vec::new();
@@ -46,10 +46,10 @@ pub(crate) fn path_at(body: &[u8], line: usize, column: usize, whole_object: boo
         match byte {
             b'{' => stack.push(Frame::Object(None)),
             b'[' => stack.push(Frame::Array { item: 0, started: false }),
-            // serde_json reports an error that has no position of its own
-            // (a missing field, or a field whose own checks failed) just past
-            // the closing brace of the object it belongs to. The object is
-            // still the one being read.
+            // serde_json places an error without a position of its own (a
+            // missing field, or a last field whose own checks failed) just
+            // past its object's closing brace. That object is still the one
+            // being read.
             b'}' if index + 1 == end => {
                 if let (true, Some(Frame::Object(key))) = (whole_object, stack.last_mut()) {
                     *key = None;
@@ -143,7 +143,7 @@ mod tests {
     }
 
     #[test]
-    fn names_the_last_field_when_its_own_check_fails() {
+    fn failed_last_field_named() {
         let body = r#"{"storage": {"uuid": "u", "title": "t", "state": "online", "size": ""}}"#;
         assert_eq!(path_of_error(body), "storage.size");
     }
