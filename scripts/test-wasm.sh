@@ -43,14 +43,14 @@ run() {
   env "$@" cargo test -p upcloud-storage --target wasm32-unknown-unknown --test wasm
 }
 
-# A browser run is tried up to five times. In about one run out of four the
-# test page hangs while loading its modules, before any test runs. While it
-# hung, `ss` showed one of Chromium's connections to the test runner's HTTP
-# server (tiny_http 0.12) with the request unread in the socket's receive
-# queue, and the server's threads idle on other keep-alive connections. So
-# the runner, not the package, stalls. webdriver.json limits page loads to
-# 45 s, where ChromeDriver would otherwise wait 300 s. A test that fails
-# five times still fails the suite.
+# A browser run is tried up to five times. In roughly one run in four (an
+# estimate from the runs seen) the test page hangs while loading, before any
+# test runs. While it hung, `ss` showed one of Chromium's connections to the
+# test runner's HTTP server (tiny_http 0.12) with the request unread in the
+# socket's receive queue, and the server's threads idle on other keep-alive
+# connections. So the runner, not the package, stalls. webdriver.json limits
+# page loads to 45 s, where ChromeDriver would otherwise wait 300 s. A test
+# that fails five times still fails the suite.
 run_browser() {
   local name=$1
   shift

@@ -65,7 +65,7 @@ function wellFormed(text) {
   if (typeof text.toWellFormed === 'function') {
     return text.toWellFormed();
   }
-  // Runtimes from before String.prototype.toWellFormed (2023).
+  // Runtimes from before String.prototype.toWellFormed (ES2024).
   let result = '';
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);

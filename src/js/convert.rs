@@ -26,7 +26,7 @@ extern "C" {
     fn create_storage_objects(json: &[u8], manager: JsValue) -> JsValue;
 }
 
-/// About how many bytes of JSON one storage takes, to size the buffer once.
+/// An estimate of one storage's JSON size in bytes, so the buffer is sized once.
 const STORAGE_JSON_BYTES: usize = 512;
 
 /// Serializes `value` as UTF-8 JSON into a buffer of `capacity` bytes to

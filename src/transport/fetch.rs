@@ -23,8 +23,9 @@ extern "C" {
 
 #[wasm_bindgen(module = "/src/transport/fetch.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = readBody, catch)]
-    fn read_body(response: &JsValue) -> Result<Promise, JsValue>;
+    // An async function: every failure arrives as a rejection.
+    #[wasm_bindgen(js_name = readBody)]
+    fn read_body(response: &JsValue) -> Promise;
 }
 
 /// A request ready for the wire. The URL is absolute.
@@ -80,8 +81,7 @@ pub(crate) async fn send(
     // Bytes rather than text, because the parsers read UTF-8. Copying them
     // into wasm memory skips decoding the body to a JS string and encoding
     // it back.
-    let bytes = read_body(&response).map_err(|error| failure(signal, &error, request.url))?;
-    let body = JsFuture::from(signal.race(&bytes))
+    let body = JsFuture::from(signal.race(&read_body(&response)))
         .await
         .map_err(|error| failure(signal, &error, request.url))?
         .unchecked_into::<Uint8Array>()

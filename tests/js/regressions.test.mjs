@@ -454,24 +454,27 @@ test('lone surrogate sent as U+FFFD', async () => {
   assert.equal(created.title, 'broken \uFFFD pair');
 });
 
+/** Returns one storage as the list endpoint sends it, with `fields` changed. */
+function wireStorage(index, fields = {}) {
+  const uuid = `01aaaaaa-0000-4000-8000-${String(index).padStart(12, '0')}`;
+  return { uuid, title: `disk ${index}`, size: 10, state: 'online', type: 'normal', access: 'private', ...fields };
+}
+
+/** Returns a manager whose custom fetch resolves to `response` for every call. */
+function cannedManager(response, options = {}) {
+  return new CloudManager({ token: TOKEN }, { baseUrl: 'http://127.0.0.1:9/1.3', fetch: async () => response, ...options });
+}
+
 test('wrong response field named by path', async () => {
-  const body = JSON.stringify({ storages: { storage: [
-    { uuid: '01aaaaaa-0000-4000-8000-000000000001', title: 'a', size: 10, state: 'online', type: 'normal', access: 'private' },
-    { uuid: '01aaaaaa-0000-4000-8000-000000000002', title: 'b', size: 'ten', state: 'online', type: 'normal', access: 'private' },
-  ] } });
-  const canned = new CloudManager({ token: TOKEN }, {
-    baseUrl: 'http://127.0.0.1:9/1.3',
-    fetch: async () => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }),
-  });
+  const body = JSON.stringify({ storages: { storage: [wireStorage(1), wireStorage(2, { size: 'ten' })] } });
+  const canned = cannedManager(new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }));
   const error = assertError(await rejectionOf(canned.getStorages()), { code: 'DECODE_ERROR', status: 200 });
   assert.match(error.message, /`storages\.storage\[1\]\.size`/);
   assert.doesNotMatch(error.message, /ten/);
 });
 
 test('custom fetch bodies of every byte kind', async () => {
-  const body = JSON.stringify({ storages: { storage: [
-    { uuid: '01aaaaaa-0000-4000-8000-000000000001', title: 'a', size: 10, state: 'online', type: 'normal', access: 'private' },
-  ] } });
+  const body = JSON.stringify({ storages: { storage: [wireStorage(1)] } });
   const headers = new Headers({ 'content-type': 'application/json' });
   const encoded = new TextEncoder().encode(body);
   const responses = {
@@ -480,15 +483,13 @@ test('custom fetch bodies of every byte kind', async () => {
     'byte order mark': { status: 200, headers, arrayBuffer: async () => new Uint8Array([0xef, 0xbb, 0xbf, ...encoded]).buffer },
   };
   for (const [name, response] of Object.entries(responses)) {
-    const canned = new CloudManager({ token: TOKEN }, { baseUrl: 'http://127.0.0.1:9/1.3', fetch: async () => response });
-    const listed = await canned.getStorages();
+    const listed = await cannedManager(response).getStorages();
     assert.equal(listed.length, 1, name);
-    assert.equal(listed[0].title, 'a', name);
+    assert.equal(listed[0].title, 'disk 1', name);
   }
 
   const wrong = { status: 200, headers, arrayBuffer: async () => 42 };
-  const canned = new CloudManager({ token: TOKEN }, { baseUrl: 'http://127.0.0.1:9/1.3', retries: 0, fetch: async () => wrong });
-  const error = assertError(await rejectionOf(canned.getStorages()), { code: 'NETWORK_ERROR' });
+  const error = assertError(await rejectionOf(cannedManager(wrong, { retries: 0 }).getStorages()), { code: 'NETWORK_ERROR' });
   assert.match(error.message, /not to bytes/);
 });
 

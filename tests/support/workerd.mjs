@@ -79,7 +79,7 @@ const worker :Workerd.Worker = (
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`workerd did not start:\n${logs.join('\n')}`));
+      reject(new Error(`workerd did not start within ${startTimeoutMs} ms:\n${logs.join('\n')}`));
     }, startTimeoutMs);
     child.once('exit', (code) => {
       clearTimeout(timer);
